@@ -1,0 +1,148 @@
+"""Arabic and Latin normalization for matching, keeping offsets into the original.
+
+Matching must see past diacritics, tatweel, the many alef, ya, ta marbuta and
+hamza forms, Arabic-Indic digits and the variety of quotation marks, while
+every mention the extractor reports must still point at the exact characters
+of the original text. :func:`normalize` therefore returns the folded text
+together with, for each folded character, the index of the original
+character it came from.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Arabic diacritics (harakat, tanween, shadda, sukun, dagger alef, Quranic marks) and tatweel.
+_DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"} | {chr(c) for c in range(0x06D6, 0x06EE)}
+# Invisible format characters that only steer display.
+_DROP |= {"\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u061c", "\u2066", "\u2067", "\u2068", "\u2069",
+          "\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\ufeff", "\u00ad"}
+
+_MAP = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ئ": "ي", "ې": "ي",
+    "ة": "ه", "ۀ": "ه", "ہ": "ه", "ھ": "ه",
+    "ؤ": "و",
+    "ک": "ك", "ڪ": "ك",
+    "گ": "ك",
+    # quotation marks and apostrophes
+    "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "″": '"', "‟": '"',
+    "‘": "'", "’": "'", "‚": "'", "‹": '"', "›": '"', "`": "'", "´": "'",
+    # dashes and Arabic punctuation
+    "–": "-", "—": "-", "‒": "-", "−": "-", "ـ": "",
+    "،": ",", "؛": ";", "؟": "?", "٪": "%",
+    "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u3000": " ",
+}
+for _i in range(10):
+    _MAP[chr(0x0660 + _i)] = str(_i)  # Arabic-Indic digits
+    _MAP[chr(0x06F0 + _i)] = str(_i)  # Extended (Persian) digits
+
+
+@lru_cache(maxsize=4096)
+def fold_char(ch: str) -> str:
+    """The folded form of one character ('' when it is dropped)."""
+    if ch in _DROP:
+        return ""
+    if ch in _MAP:
+        return _MAP[ch]
+    if ch.isascii():
+        return ch.lower()
+    if unicodedata.combining(ch):
+        return ""
+    decomposed = unicodedata.normalize("NFKD", ch)
+    if decomposed != ch:
+        # Latin letters with accents (é -> e), ligatures, presentation forms.
+        folded = "".join(fold_char(c) for c in decomposed if not unicodedata.combining(c))
+        return folded
+    return ch.lower()
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """Folded text plus, for each folded character, its original index."""
+
+    text: str
+    offsets: tuple[int, ...]
+    original_length: int
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original (start, end) of the folded span ``text[start:end]``."""
+        if start >= end:
+            pos = self.offsets[start] if start < len(self.offsets) else self.original_length
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+
+def normalize(text: str) -> Normalized:
+    """Fold ``text`` for matching and keep the map back to original offsets."""
+    out: list[str] = []
+    offsets: list[int] = []
+    for i, ch in enumerate(text):
+        folded = fold_char(ch)
+        for f in folded:
+            out.append(f)
+            offsets.append(i)
+    return Normalized("".join(out), tuple(offsets), len(text))
+
+
+def fold(text: str) -> str:
+    """Folded text for comparing names: characters folded, runs of spaces and
+    punctuation collapsed to one space."""
+    folded = "".join(fold_char(c) for c in text)
+    return " ".join(_WORD.findall(folded))
+
+
+_WORD = re.compile(r"[^\W_]+(?:[-'./][^\W_]+)*", re.UNICODE)
+
+ARABIC_RE = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+
+
+def is_arabic(text: str) -> bool:
+    """True when most letters of ``text`` are Arabic."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return False
+    return sum(1 for c in letters if ARABIC_RE.match(c)) * 2 >= len(letters)
+
+
+# -- word keys for comparing names (the Scoring rules of ANNOTATION.md) ------
+
+FUNCTION_WORDS = frozenset({"the", "of", "and", "in", "for", "a", "an", "to", "on", "at", "في", "من", "على", "عن", "الى", "الي", "و"})
+_PROCLITICS = ("وبال", "وال", "بال", "كال", "فال", "ولل", "فلل", "لل", "ال")
+_SINGLE = ("و", "ف", "ب", "ل", "ك")
+
+
+def strip_clitics(word: str) -> str:
+    """Drop the article and leading clitics (ال و ب ل لل ف ك) of a folded Arabic word.
+
+    Used to compare names, where both sides are stripped the same way; a
+    stem of fewer than two letters is never left.
+    """
+    for p in _PROCLITICS:
+        if word.startswith(p) and len(word) - len(p) >= 2:
+            return word[len(p):]
+    if len(word) >= 4 and word[0] in _SINGLE:
+        rest = word[1:]
+        for p in _PROCLITICS:
+            if rest.startswith(p) and len(rest) - len(p) >= 2:
+                return rest[len(p):]
+        return rest
+    return word
+
+
+def name_words(text: str) -> tuple[str, ...]:
+    """Folded, clitic-free content words of a name, in order."""
+    words = []
+    for w in fold(text).split():
+        if ARABIC_RE.match(w[0]):
+            w = strip_clitics(w)
+        if w and w not in FUNCTION_WORDS:
+            words.append(w)
+    return tuple(words)
+
+
+def name_key(text: str) -> str:
+    """One string to compare two names by (see :func:`name_words`)."""
+    return " ".join(name_words(text))
