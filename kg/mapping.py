@@ -222,8 +222,8 @@ class _Mapper:
             return [quote]
         pos = self.local(f"{name}-pos")
         self.add(pos, RDF.type, OA.TextPositionSelector)
-        self.add(pos, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger))
-        self.add(pos, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger))
+        self.add(pos, OA.start, Literal(span[0], datatype=XSD.integer))
+        self.add(pos, OA.end, Literal(span[1], datatype=XSD.integer))
         return [quote, pos]
 
     def span(self, exact: str, start: Any, end: Any, what: str) -> tuple[int, int] | None:
@@ -304,8 +304,8 @@ class _Mapper:
         self.add(node, PROV.wasDerivedFrom, self.item)
         span = self.span(q.text, q.start, q.end, f"quote {n} of {q.speaker!r}")
         if span is not None:
-            self.add(node, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger))
-            self.add(node, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger))
+            self.add(node, OA.start, Literal(span[0], datatype=XSD.integer))
+            self.add(node, OA.end, Literal(span[1], datatype=XSD.integer))
 
 
 # -- registry access (duck-typed on the kg.registry contract) -----------------

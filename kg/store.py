@@ -30,7 +30,7 @@ import io
 import os
 import re
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping
 
@@ -149,7 +149,6 @@ class QueryResult:
     vars: list[str]
     rows: list[tuple]
     kind: str = "select"  # select | ask | construct
-    _: Any = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[tuple]:
         return iter(self.rows)
@@ -246,6 +245,7 @@ def _with_values(sparql: str, subs: dict) -> str:
     names = " ".join(f"?{v.value}" for v in subs)
     values = " ".join(str(t) for t in subs.values())
     return f"{sparql[:pos + 1]} VALUES ({names}) {{ ({values}) }} {sparql[pos + 1:]}"
+
 
 def _is_item(iri: Any) -> bool:
     return str(iri).startswith(ITEM_PREFIX)

@@ -364,7 +364,7 @@ def test_mentions_are_numbered_in_record_order_with_selectors():
     assert set(g.objects(target, OA.hasSelector)) == {local("m1-quote"), local("m1-pos")}
     assert g.value(local("m1-quote"), OA.exact) == Literal("International Organization for Migration")
     start, end = g.value(local("m1-pos"), OA.start), g.value(local("m1-pos"), OA.end)
-    assert start.datatype == end.datatype == rdflib.XSD.nonNegativeInteger
+    assert start.datatype == end.datatype == rdflib.XSD.integer
     assert TEXT[start.toPython():end.toPython()] == "International Organization for Migration"
     assert g.value(local("m2"), OA.hasBody) == IOM and g.value(local("m3"), OA.hasBody) == IOM_JO
     n = sum(len(e["mentions"]) for e in full_dict()["entities"])

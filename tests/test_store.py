@@ -111,6 +111,14 @@ def test_open_creates_missing_folder(tmp_path: Path) -> None:
     assert isinstance(open_store(":memory:"), MemoryStore)
 
 
+def test_open_dispatches_urls_and_stores() -> None:
+    sparql = pytest.importorskip("kg.sparql_store")
+    s = open_store("http://127.0.0.1:9/")  # no request is sent on opening
+    assert isinstance(s, sparql.SparqlStore)
+    m = open_store(":memory:")
+    assert open_store(m) is m
+
+
 def test_open_refuses_what_is_not_a_store(tmp_path: Path) -> None:
     f = tmp_path / "file.trig"
     f.write_text("x")
