@@ -1,98 +1,440 @@
-"""The main job: news files and records in, a validated, stored graph out.
+"""The main job: folders or files of news items and records in, a validated, stored graph out.
 
-``build`` is :func:`kg.ingest.ingest` over the given paths plus a summary read
-back from the store by SPARQL (what ``stats`` prints too). A ``NAME.gold.json``
-next to ``NAME.txt`` is evaluation gold, not input: the text is extracted,
-and only ``curated`` records replace extraction.
+``build(paths, store)`` decides what to take from the inputs, runs the
+batch ingest (:func:`kg.ingest.ingest`: read -> extract or take the curated
+record -> map -> validate -> store, one atomic write per item, resumable)
+and summarizes the store with SPARQL (:func:`stats`), so the numbers it
+prints are the ones ``levant-kg stats`` prints later.
+
+What is taken from the inputs:
+
+* News items (``NAME.txt``, and whatever else :mod:`kg.readers` reads) are
+  extracted (:func:`kg.extract.extract`). A curated record for the same
+  item (``curated=DIR``, matched by item id or by ``NAME``) replaces the
+  extraction.
+* A record beside its text (``NAME.gold.json`` or ``NAME.json`` next to
+  ``NAME.txt``) is the item's evaluation gold, not a curated record: it is
+  not used when the text can be extracted. Give it with ``curated`` to make
+  it the item's record.
+* Records without a text (``NAME.json``, ``NAME.gold.json``) are items of
+  their own (origin "curated").
+* Without the extractor (``kg.extract`` not installed), records are used
+  whether or not a text is beside them (the text then anchors the record's
+  mentions), and a text without a record is reported as skipped.
+
+A malformed record, an unreadable file or an item that fails is reported
+with its file and reason (``BuildSummary.problems``) and the batch goes on.
+Items whose graphs break the SHACL shapes are reported and, unless
+``keep_invalid``, not stored.
 """
 from __future__ import annotations
 
+import importlib.util
 import os
+import sys
+import time
+import types
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
-from kg.ingest import IngestSummary, ingest, iter_input_files
+from kg.errors import KGError, RecordError
+
+__all__ = ["build", "add", "stats", "BuildSummary", "Stats", "Problem", "extraction_available"]
+
+_RECORD_SUFFIXES = (".gold.json", ".json")
+_REGISTRY_GRAPH_IRI = "https://w3id.org/levant-kg/id/graph/registry"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """An input or item that was not stored: where, at which step, why."""
+
+    file: str
+    item: str | None
+    stage: str  # read | record | extract | map | validate | store | duplicate | skipped
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "item": self.item, "stage": self.stage, "reason": self.reason}
+
+    def line(self) -> str:
+        item = f" (item {self.item})" if self.item else ""
+        return f"{self.file}{item}: {self.reason}" if self.file else f"item {self.item}: {self.reason}"
+
+
+# -- statistics (SPARQL over the store) ----------------------------------------------
 
 _PREFIXES = """PREFIX lmg: <https://w3id.org/levant-kg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX foaf: <http://xmlns.com/foaf/0.1/>
 PREFIX schema: <https://schema.org/>
+PREFIX dcterms: <http://purl.org/dc/terms/>
 """
 
-_STATS = {
-    "items": "SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { GRAPH ?item { ?item a schema:NewsArticle } }",
-    "actors_by_kind": """SELECT ?kind (COUNT(DISTINCT ?a) AS ?n) WHERE {
-        GRAPH ?item { ?a lmg:mentionedIn ?item }
-        { ?a a org:Organization . OPTIONAL { ?a a ?k . FILTER(?k != org:Organization) } BIND(COALESCE(?k, org:Organization) AS ?c) }
-        UNION { ?a a foaf:Person . BIND(foaf:Person AS ?c) }
-        BIND(REPLACE(STR(?c), "^.*[#/]", "") AS ?kind)
-    } GROUP BY ?kind ORDER BY DESC(?n) ?kind""",
-    "relations_by_type": """SELECT ?type (COUNT(?s) AS ?n) WHERE {
-        GRAPH ?item { ?s a lmg:Statement ; lmg:relationType ?type }
-    } GROUP BY ?type ORDER BY DESC(?n) ?type""",
-}
+_Q_ITEMS = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?item) AS ?items) WHERE { GRAPH ?item { ?item a schema:NewsArticle } }"""
+
+_Q_DATES = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?item) AS ?dated) (MIN(?d) AS ?first) (MAX(?d) AS ?last)
+WHERE { GRAPH ?item { ?item a schema:NewsArticle ; schema:datePublished ?d } }"""
+
+_Q_LANGS = _PREFIXES + """
+SELECT ?lang (COUNT(DISTINCT ?item) AS ?items) WHERE {
+  GRAPH ?item { ?item a schema:NewsArticle }
+  OPTIONAL { GRAPH ?item { ?item dcterms:language ?l } }
+  BIND(COALESCE(STR(?l), "unknown") AS ?lang)
+} GROUP BY ?lang ORDER BY DESC(?items) ?lang"""
+
+_Q_ORIGINS = _PREFIXES + """
+SELECT ?origin (COUNT(DISTINCT ?item) AS ?items) WHERE {
+  GRAPH ?item { ?item a schema:NewsArticle }
+  OPTIONAL { GRAPH ?item { ?item lmg:recordOrigin ?o } }
+  BIND(COALESCE(STR(?o), "unknown") AS ?origin)
+} GROUP BY ?origin ORDER BY DESC(?items) ?origin"""
+
+_Q_KINDS = _PREFIXES + """
+SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_registry) WHERE {
+  GRAPH ?item { ?actor lmg:mentionedIn ?item ; a ?top . FILTER(?top IN (org:Organization, foaf:Person)) }
+  OPTIONAL { GRAPH ?item { ?actor a ?cls FILTER(?cls NOT IN (org:Organization, foaf:Person)) } }
+  OPTIONAL { GRAPH <""" + _REGISTRY_GRAPH_IRI + """> { ?actor lmg:registryKey ?key } BIND(?actor AS ?reg) }
+  BIND(IF(?top = foaf:Person, "Person", COALESCE(STRAFTER(STR(?cls), "#"), "Organization")) AS ?kind)
+} GROUP BY ?kind ORDER BY DESC(?actors) ?kind"""
+
+_Q_TYPES = _PREFIXES + """
+SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {
+  GRAPH ?item { ?item schema:mentions ?e . ?e a ?cls .
+                FILTER(?cls IN (org:Organization, foaf:Person, lmg:Project, schema:Event, schema:Place)) }
+  BIND(IF(?cls = org:Organization, "Organization", IF(?cls = foaf:Person, "Person",
+       IF(?cls = lmg:Project, "Project", IF(?cls = schema:Event, "Event", "Place")))) AS ?type)
+} GROUP BY ?type ORDER BY DESC(?entities) ?type"""
+
+_Q_RELATIONS = _PREFIXES + """
+SELECT ?relation (COUNT(DISTINCT ?st) AS ?statements) (COUNT(DISTINCT ?pair) AS ?relations)
+       (COUNT(DISTINCT ?item) AS ?items) WHERE {
+  GRAPH ?item { ?st a lmg:Statement ; lmg:relationType ?t ; lmg:statementSubject ?s ; lmg:statementObject ?o }
+  BIND(STR(?t) AS ?relation)
+  BIND(CONCAT(STR(?s), " ", STR(?o)) AS ?pair)
+} GROUP BY ?relation ORDER BY DESC(?statements) ?relation"""
+
+_Q_REGISTRY = _PREFIXES + """
+SELECT (COUNT(DISTINCT ?o) AS ?organizations) (COUNT(DISTINCT ?p) AS ?places) WHERE {
+  GRAPH <""" + _REGISTRY_GRAPH_IRI + """> { ?x lmg:registryKey ?k }
+  OPTIONAL { GRAPH <""" + _REGISTRY_GRAPH_IRI + """> { ?x a org:Organization } BIND(?x AS ?o) }
+  OPTIONAL { GRAPH <""" + _REGISTRY_GRAPH_IRI + """> { ?x a schema:Place } BIND(?x AS ?p) }
+}"""
+
+
+def _py(term: Any) -> Any:
+    if term is None:
+        return None
+    v = term.toPython() if hasattr(term, "toPython") else term
+    return str(v) if hasattr(v, "n3") else v
+
+
+def _rows(store: Any, sparql: str) -> list[dict[str, Any]]:
+    res = store.query(sparql)
+    return [{v: _py(t) for v, t in zip(res.vars, row)} for row in res.rows]
 
 
 @dataclass
-class BuildSummary:
-    """What a build did, and what the store now holds."""
+class Stats:
+    """What the store holds, counted by SPARQL (``levant-kg stats``)."""
 
-    ingest: IngestSummary
-    items: int = 0
-    actors_by_kind: list[dict[str, Any]] = field(default_factory=list)
-    relations_by_type: list[dict[str, Any]] = field(default_factory=list)
+    overview: dict[str, Any]
+    actors_by_kind: list[dict[str, Any]]
+    entities_by_type: list[dict[str, Any]]
+    relations_by_type: list[dict[str, Any]]
+    items_by_language: list[dict[str, Any]]
+    items_by_origin: list[dict[str, Any]]
 
     @property
-    def violations(self) -> int:
-        return self.ingest.invalid
+    def items(self) -> int:
+        return int(self.overview.get("items") or 0)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"overview": dict(self.overview), "actors_by_kind": self.actors_by_kind,
+                "entities_by_type": self.entities_by_type, "relations_by_type": self.relations_by_type,
+                "items_by_language": self.items_by_language, "items_by_origin": self.items_by_origin}
 
     def sections(self) -> dict[str, list[dict[str, Any]]]:
-        """Named tables for :func:`kg.output.render_sections`."""
-        run = self.ingest
+        """Named tables, for :func:`kg.output.render_sections`."""
         return {
-            "build": [{"items met": run.items, "stored": run.stored, "unchanged": run.unchanged,
-                       "skipped": run.skipped, "violations": run.invalid,
-                       "items in store": self.items, "seconds": round(run.seconds, 2)}],
+            "store": [{"what": k, "value": v} for k, v in self.overview.items()],
             "actors by kind": self.actors_by_kind,
+            "entities by type": self.entities_by_type,
             "relations by type": self.relations_by_type,
-            "skipped": [p.to_dict() for p in run.problems],
+            "items by language": self.items_by_language,
+            "items by origin": self.items_by_origin,
         }
 
 
-def stats(store: Any) -> dict[str, Any]:
-    """Items, actors by kind and relations by type in ``store``, by SPARQL."""
-    out: dict[str, Any] = {}
-    for name, q in _STATS.items():
-        rows = store.query(_PREFIXES + q).rows
-        if name == "items":
-            out[name] = int(rows[0][0]) if rows and rows[0][0] is not None else 0
+def stats(store: Any) -> Stats:
+    """Count what ``store`` holds: items, their dates and languages, actors by
+    kind, entities by type, relation statements by type, the registry."""
+    overview: dict[str, Any] = {}
+    overview["items"] = _rows(store, _Q_ITEMS)[0].get("items") or 0
+    dates = _rows(store, _Q_DATES)
+    d = dates[0] if dates else {}
+    overview["dated items"] = d.get("dated") or 0
+    overview["first published"] = str(d["first"]) if d.get("first") is not None else None
+    overview["last published"] = str(d["last"]) if d.get("last") is not None else None
+    reg = _rows(store, _Q_REGISTRY)
+    overview["registry organizations"] = (reg[0].get("organizations") or 0) if reg else 0
+    overview["registry places"] = (reg[0].get("places") or 0) if reg else 0
+    try:
+        overview["quads"] = len(store)
+    except TypeError:  # a store that cannot count cheaply
+        pass
+    return Stats(
+        overview=overview,
+        actors_by_kind=_rows(store, _Q_KINDS),
+        entities_by_type=_rows(store, _Q_TYPES),
+        relations_by_type=_rows(store, _Q_RELATIONS),
+        items_by_language=_rows(store, _Q_LANGS),
+        items_by_origin=_rows(store, _Q_ORIGINS),
+    )
+
+
+# -- the summary -----------------------------------------------------------------------
+
+@dataclass
+class BuildSummary:
+    """What one build (or add) did, and what the store holds afterwards."""
+
+    files: int = 0
+    items: int = 0
+    added: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    extracted: int = 0
+    curated: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    stored_items: list[str] = field(default_factory=list)
+    extraction: bool = False
+    seconds: float = 0.0
+    stats: Stats | None = None
+
+    @property
+    def stored(self) -> int:
+        return self.added + self.replaced
+
+    @property
+    def skipped(self) -> int:
+        return len(self.problems)
+
+    @property
+    def violations(self) -> list[Problem]:
+        """Items whose graph broke the SHACL shapes."""
+        return [p for p in self.problems if p.stage == "validate"]
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Inputs that could not be used (unreadable, malformed, failed extraction...)."""
+        return [p for p in self.problems if p.stage != "validate"]
+
+    @property
+    def exit_code(self) -> int:
+        """0: all done; 1: some items broke the shapes; 2: some inputs could not be used."""
+        return 2 if self.errors else 1 if self.violations else 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "files": self.files, "items": self.items, "stored": self.stored, "added": self.added,
+            "replaced": self.replaced, "unchanged": self.unchanged, "skipped": self.skipped,
+            "violations": len(self.violations), "extracted": self.extracted, "curated": self.curated,
+            "extraction": self.extraction, "seconds": round(self.seconds, 3),
+            "problems": [p.to_dict() for p in self.problems],
+            "stats": self.stats.to_dict() if self.stats else None,
+        }
+
+    def overview(self) -> list[dict[str, Any]]:
+        rows = [
+            ("files read", self.files), ("items met", self.items), ("stored", self.stored),
+            ("  new", self.added), ("  replaced", self.replaced), ("unchanged (already stored)", self.unchanged),
+            ("extracted from text", self.extracted), ("from records", self.curated),
+            ("skipped", self.skipped), ("  with SHACL violations", len(self.violations)),
+            ("seconds", round(self.seconds, 2)),
+        ]
+        return [{"what": k, "value": v} for k, v in rows]
+
+    def text(self) -> str:
+        """A few lines for people (what a notebook shows)."""
+        lines = [f"{self.items} item(s) from {self.files} file(s) in {self.seconds:.1f} s: stored {self.stored} "
+                 f"({self.added} new, {self.replaced} replaced), {self.unchanged} unchanged, {self.skipped} skipped"
+                 + (f" ({len(self.violations)} with SHACL violations)" if self.violations else "")]
+        if self.stats is not None:
+            st = self.stats
+            kinds = ", ".join(f"{r['kind']} {r['actors']}" for r in st.actors_by_kind)
+            rels = ", ".join(f"{r['relation']} {r['statements']}" for r in st.relations_by_type)
+            lines.append(f"store: {st.items} item(s); actors by kind: {kinds or 'none'}")
+            lines.append(f"relations by type: {rels or 'none'}")
+        for p in self.problems[:20]:
+            lines.append(f"  skipped [{p.stage}] {p.line()}")
+        if len(self.problems) > 20:
+            lines.append(f"  ... and {len(self.problems) - 20} more")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<BuildSummary\n{self.text()}>"
+
+    def sections(self) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {"build": self.overview()}
+        if self.stats is not None:
+            out.update(self.stats.sections())
+        if self.problems:
+            out["skipped"] = [p.to_dict() for p in self.problems]
+        return out
+
+
+# -- inputs ------------------------------------------------------------------------------
+
+@cache
+def extraction_available() -> bool:
+    """Whether text extraction (``kg.extract.extract``) is installed."""
+    if importlib.util.find_spec("kg.extract") is None:
+        return False
+    try:
+        from kg.extract import extract  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _record_stem(p: Path) -> str | None:
+    name = p.name
+    for suffix in _RECORD_SUFFIXES:
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
+def _plan(paths: Iterable[str | os.PathLike], curated: Any, extraction: bool
+          ) -> tuple[list[Path], list[Problem], int]:
+    """The files to hand to the ingest, and what is skipped before it (with reasons)."""
+    from kg.ingest import iter_input_files
+    from kg.record import load_record
+
+    paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not paths:
+        raise KGError("nothing to build: give folders or files of news items or records")
+    files = iter_input_files(paths)  # KGError for a path that does not exist, before anything is written
+    if not files:
+        raise KGError("no news items or records found", ", ".join(map(str, paths)))
+    records = [f for f in files if _record_stem(f) is not None]
+    news = [f for f in files if _record_stem(f) is None]
+    texts = {(f.parent, f.stem) for f in news}
+    curated_names = _curated_names(curated)
+    take: list[Path] = []
+    problems: list[Problem] = []
+    with_record: set[tuple[Path, str]] = set()
+    for r in records:
+        stem = _record_stem(r)
+        try:
+            rec = load_record(r)
+        except RecordError as exc:
+            problems.append(Problem(str(r), None, "record", exc.problem))
+            continue
+        beside = (r.parent, stem) in texts
+        if extraction and beside:
+            continue  # the text's evaluation gold, not a curated record
+        with_record.add((r.parent, stem))
+        curated_names.add(rec.item.id)
+        take.append(r)
+    for f in news:
+        if extraction or (f.parent, f.stem) in with_record or f.stem in curated_names:
+            take.append(f)
         else:
-            key = "kind" if name == "actors_by_kind" else "type"
-            out[name] = [{key: str(r[0]), "count": int(r[1])} for r in rows]
-    return out
+            problems.append(Problem(str(f), None, "skipped",
+                                    "no record for this text, and text extraction is not available "
+                                    "(kg.extract is not installed)"))
+    return sorted(take), problems, len(files)
 
 
-def input_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The files a build reads under ``paths``: gold records that sit next to
-    their text (``NAME.gold.json`` beside ``NAME.txt``) are left out."""
-    files = iter_input_files(list(paths))
-    stems = {(f.parent, f.name[: -len(f.suffix)]) for f in files if not f.name.endswith(".json")}
-    return [f for f in files
-            if not (f.name.endswith(".gold.json") and (f.parent, f.name[: -len(".gold.json")]) in stems)]
+def _curated_names(curated: Any) -> set[str]:
+    """Item ids and file names of the curated records (to match texts when extraction is missing)."""
+    names: set[str] = set()
+    if curated is None:
+        return names
+    if isinstance(curated, Mapping):
+        return {str(k) for k in curated}
+    from kg.ingest import iter_input_files
+
+    for p in iter_input_files([curated] if isinstance(curated, (str, os.PathLike)) else list(curated)):
+        stem = _record_stem(p)
+        if stem:
+            names.add(stem)
+    return names
 
 
-def build(paths: Iterable[str | os.PathLike], store: Any, *, curated: Any = None, validate: bool = True,
-          registry: Any = None, progress: bool = False, report: Any = None, workers: int = 1,
-          force: bool = False) -> BuildSummary:
-    """Extract, map, validate and store the items under ``paths``; resumable
-    and idempotent (see :func:`kg.ingest.ingest`)."""
-    run = ingest(input_files(paths), store, curated=curated, validate=validate, registry=registry,
-                 progress=progress, report=report, workers=workers, force=force)
-    return BuildSummary(ingest=run, **stats(store))
+def _has_registry(store: Any) -> bool:
+    res = store.query(f"ASK {{ GRAPH <{_REGISTRY_GRAPH_IRI}> {{ ?s ?p ?o }} }}")
+    return bool(res)
 
 
-def add(paths: Iterable[str | os.PathLike], store: Any, *, curated: Any = None, validate: bool = True,
-        registry: Any = None) -> BuildSummary:
-    """Add or replace a few items; the same as :func:`build`, for a handful of files."""
-    return build(paths, store, curated=curated, validate=validate, registry=registry)
+# -- the jobs -----------------------------------------------------------------------------
+
+def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *, curated: Any = None,
+          validate: bool = True, registry: Any = None, keep_invalid: bool = False, report: Any = None,
+          workers: int = 1, progress: bool = False, force: bool = False, with_stats: bool = True,
+          graphs: bool = True) -> BuildSummary:
+    """Build (or update) the knowledge graph in ``store`` from ``paths``.
+
+    ``paths``: folders or files of news items and annotation records;
+    ``curated``: a folder (or files, or ``{item id: Record}``) of curated
+    records that replace extraction; ``registry``: a
+    :class:`kg.registry.Registry` (default: the bundled one), put into the
+    store with the ontology; ``validate``: SHACL-check each item graph;
+    ``keep_invalid``: store items with violations anyway; ``report``: a
+    ``.jsonl``/``.csv`` path for the skipped items; ``workers``: processes
+    for extraction and validation; ``progress``: a progress bar on a
+    terminal. Items already stored with the same content are left as they
+    are, so an interrupted build resumes where it stopped (``force`` redoes
+    them). Raises KGError, before anything is written, when a path does not
+    exist.
+    """
+    from kg.ingest import ingest
+
+    t0 = time.perf_counter()
+    extraction = extraction_available()
+    take, problems, nfiles = _plan(paths, curated, extraction)
+    summary = BuildSummary(files=nfiles, extraction=extraction, problems=list(problems))
+    summary.items = sum(1 for p in problems if p.stage == "skipped")
+    if take or curated is not None:
+        res = ingest(take, store, curated=curated, validate=validate, progress=progress, report=report,
+                     workers=workers, registry=registry, keep_invalid=keep_invalid, graphs=graphs, force=force)
+        summary.items += res.items
+        summary.added, summary.replaced, summary.unchanged = res.added, res.replaced, res.unchanged
+        summary.extracted, summary.curated = res.extracted, res.curated
+        summary.stored_items = list(res.stored_items)
+        summary.problems += [Problem(p.file, p.item, p.stage, p.reason) for p in res.problems]
+    elif graphs:
+        from kg.ingest import _ensure_graphs  # the registry and ontology graphs, even with no item
+
+        _ensure_graphs(store, registry)
+    if with_stats:
+        summary.stats = stats(store)
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def add(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *, curated: Any = None,
+        validate: bool = True, registry: Any = None, keep_invalid: bool = False, report: Any = None,
+        workers: int = 1, progress: bool = False, force: bool = False, with_stats: bool = False) -> BuildSummary:
+    """Add a few items to an existing graph: :func:`build` without re-reading the
+    registry into the store when it is already there, and without the store
+    statistics unless asked (they read the whole graph)."""
+    return build(paths, store, curated=curated, validate=validate, registry=registry, keep_invalid=keep_invalid,
+                 report=report, workers=workers, progress=progress, force=force, with_stats=with_stats,
+                 graphs=not _has_registry(store))
+
+
+class _CallableModule(types.ModuleType):
+    """``kg.build`` is this module; calling it calls :func:`build` (``kg.build(paths, store)``)."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> BuildSummary:
+        return build(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

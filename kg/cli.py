@@ -1,15 +1,28 @@
 """The ``levant-kg`` command line: a thin layer over the Python API.
 
-Each command calls the function of the same name (``build`` ->
-:func:`kg.build.build`, ``query`` -> :func:`kg.queries.run_query`, ...), and
-every command that prints data takes ``--format table|csv|json``. Errors in
-the user's input print one line and exit with code 2.
+Each command calls the Python function of the same name (``build`` ->
+:func:`kg.build.build`, ``query`` -> :func:`kg.queries.run_query`, ``stats``
+-> :func:`kg.build.stats`, ...), so whatever the CLI does a notebook can do
+too. Every command that prints data takes ``--format table|csv|json``
+(:func:`kg.output.render`).
+
+Errors in the user's input (a malformed record, a missing parameter, a path
+that is not a store, a bad option) print one ``Error: ...`` line on standard
+error and exit with code 2, without a traceback; ``validate`` exits with 1
+when the graph breaks the shapes. Nothing is half-written: items are stored
+one atomic write each, and ``export -o FILE`` writes a temporary file that
+replaces FILE only when complete.
+
+Other modules add commands with a ``register(cli)`` function listed in
+:data:`EXTENSIONS` (the actor networks: ``centrality``, ``network``, ``plot``).
 """
 from __future__ import annotations
 
-import functools
+import importlib
 import json
+import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -17,244 +30,413 @@ import click
 
 from kg.errors import KGError
 
+__all__ = ["cli", "main", "EXTENSIONS", "FORMATS", "format_option"]
+
 FORMATS = ("table", "csv", "json")
+EXTENSIONS = ("kg.cli_networks",)
+"""Modules whose ``register(cli)`` adds commands to the main group."""
 
 
-class UsageFailure(click.ClickException):
-    """A KGError as a one-line ``Error: ...`` with exit code 2."""
+# -- errors: one line, exit code 2 ------------------------------------------------------
 
-    exit_code = 2
+def _fail(message: str, code: int) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
 
+
+class _Group(click.Group):
+    """The main group: every usage error and KGError becomes one ``Error:`` line."""
+
+    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **extra: Any) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            rv = super().main(args, prog_name or "levant-kg", complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+            _fail(exc.format_message() + hint, 2)
+        except click.ClickException as exc:
+            _fail(exc.format_message(), exc.exit_code)
+        except KGError as exc:
+            _fail(str(exc), 2)
+        except (click.Abort, KeyboardInterrupt):
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except BrokenPipeError:  # `levant-kg query ... | head`
+            try:
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the flush at exit
+            finally:
+                sys.exit(0)
+        sys.exit(rv if isinstance(rv, int) else 0)
+
+
+# -- shared options and helpers -----------------------------------------------------------
 
 def format_option(fn: Callable) -> Callable:
+    """``--format table|csv|json`` (every command that prints data)."""
     return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format.")(fn)
+                        help="Output format: an aligned table, CSV, or JSON (UTF-8, Arabic as is).")(fn)
 
 
-def user_errors(fn: Callable) -> Callable:
-    """Turn KGError (and a missing file) into a one-line usage failure."""
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except KGError as exc:
-            raise UsageFailure(str(exc)) from None
-        except FileNotFoundError as exc:
-            raise UsageFailure(f"{exc.filename}: no such file") from None
-
-    return wrapper
+def _spec(ctx: click.Context) -> str:
+    return str(ctx.find_root().obj["store"])
 
 
-def _store(ctx: click.Context, read_only: bool = False):
+def _is_path(spec: str) -> bool:
+    return spec != ":memory:" and "://" not in spec
+
+
+def _open(ctx: click.Context, *, write: bool):
+    """The store of ``--store``: opened for writing (created when missing) or read-only."""
+    from kg.errors import StoreError
     from kg.store import open_store
 
-    return open_store(ctx.find_root().obj["store"], read_only=read_only)
+    spec = _spec(ctx)
+    if not write and _is_path(spec) and not Path(spec).expanduser().exists():
+        raise StoreError("no store here: build one with 'levant-kg build PATH...', or give --store", spec)
+    return open_store(spec, read_only=not write)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("levant-kg")
+    except Exception:  # noqa: BLE001 - a source checkout without installed metadata
+        return "unknown (not installed)"
+
+
+def _print_version(ctx: click.Context, param: Any, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(f"levant-kg {_version()}")
+        ctx.exit(0)
+
+
+def _parse_params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in pairs:
+        key, sep, value = p.partition("=")
+        key = key.strip().lstrip("?$")
+        if not sep or not key:
+            raise click.BadParameter(f"{p!r}: expected NAME=VALUE", param_hint="'--param'")
+        if key in out:
+            raise click.BadParameter(f"{key!r} given twice", param_hint="'--param'")
+        out[key] = value
+    return out
+
+
+def _load_registry(path: str | None):
+    if path is None:
+        return None
+    from kg.registry import load_registry
+
+    return load_registry(path)
+
+
+# -- the group --------------------------------------------------------------------------------
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", envvar="LEVANT_KG_STORE", default="kg-store", show_default=True, metavar="PATH|URL",
-              help="Store folder (embedded Oxigraph), ':memory:', or a SPARQL endpoint URL.")
-@click.version_option(package_name="levant-kg")
+              help="The store: a folder (embedded Oxigraph, created by build), ':memory:', or a SPARQL "
+                   "endpoint URL. Also from $LEVANT_KG_STORE.")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.pass_context
 def cli(ctx: click.Context, store: str) -> None:
-    """Build, validate, query and measure the knowledge graph of migration
-    governance actors in the Levant, from Arabic and English news."""
+    """Build, validate, query and measure the knowledge graph of the actors of
+    migration governance in the Levant, from Arabic and English news.
+
+    \b
+      levant-kg build data/samples            # the main job
+      levant-kg stats
+      levant-kg query --list
+      levant-kg query funding --param funder=eu --format csv
+    """
     ctx.obj = {"store": store}
 
 
-def _print_build(summary: Any, fmt: str) -> None:
+# -- build and add ---------------------------------------------------------------------------
+
+def _ingest_options(fn: Callable) -> Callable:
+    options = [
+        click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True)),
+        click.option("--curated", type=click.Path(exists=True), metavar="DIR",
+                     help="Curated records (NAME.json, matched by item id or NAME) that replace extraction."),
+        click.option("--no-validate", is_flag=True, help="Store items without SHACL validation."),
+        click.option("--keep-invalid", is_flag=True, help="Store items with SHACL violations too (they are reported)."),
+        click.option("--registry", "registry_dir", type=click.Path(exists=True, file_okay=False), metavar="DIR",
+                     help="Use this registry folder instead of the bundled one."),
+        click.option("--report", type=click.Path(dir_okay=False), metavar="FILE",
+                     help="Write the skipped items to FILE (.jsonl, or .csv)."),
+    ]
+    for opt in reversed(options):
+        fn = opt(fn)
+    return fn
+
+
+def _show_summary(summary: Any, fmt: str) -> None:
     from kg.output import render_sections
 
-    click.echo(summary.ingest.text(), err=True)
-    render_sections(summary.sections(), fmt)
+    render_sections(summary.sections(), fmt, sys.stdout)
+    for p in summary.problems:
+        tag = "Invalid" if p.stage == "validate" else "Skipped" if p.stage == "skipped" else "Error"
+        click.echo(f"{tag}: {p.line()}", err=True)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--curated", type=click.Path(exists=True), help="Folder of curated records (named by item id) that replace extraction.")
-@click.option("--no-validate", is_flag=True, help="Store items without SHACL validation.")
-@click.option("--report", type=click.Path(dir_okay=False), help="Write the skipped items here (.jsonl or .csv).")
-@click.option("--workers", type=int, default=1, show_default=True, help="Worker processes for extraction (0: one per CPU).")
+@_ingest_options
+@click.option("--workers", type=click.IntRange(min=0), default=1, show_default=True,
+              help="Worker processes for reading, extraction and validation (0: one per CPU).")
 @click.option("--force", is_flag=True, help="Redo every item, even those stored with the same content.")
-@click.option("--progress/--no-progress", default=True, help="Progress bar with items/s on a terminal.")
+@click.option("--progress/--no-progress", default=True, show_default=True,
+              help="A progress bar with items per second (on a terminal).")
 @format_option
 @click.pass_context
-@user_errors
-def build(ctx, paths, curated, no_validate, report, workers, force, progress, fmt):
-    """Extract, map, validate and store news items and records (the main job).
+def build(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, workers, force, progress, fmt):
+    """Build the graph from news items and records (the main job).
 
-    PATHS are files or folders of news items (.txt, .html, .xml/.rss/.atom,
-    .jsonl) and annotation records (.json). Resumable: run it again after an
-    interruption and it stores what is missing.
+    PATHS are files or folders of news items (.txt, .html, .rss/.atom/.xml,
+    .jsonl), which are extracted, and annotation records (NAME.json), which
+    are taken as they are; a NAME.gold.json beside NAME.txt is evaluation
+    gold, not input (give it with --curated to use it). Each item is mapped,
+    validated and stored in one atomic write; items already stored with the
+    same content are skipped, so an interrupted build resumes. Prints what
+    was done and what the store holds: items, actors by kind, relations by
+    type. Exit code 0, 1 when items broke the SHACL shapes, 2 when inputs
+    could not be used (each reported on standard error with its file).
     """
     from kg.build import build as run
 
-    with _store(ctx) as store:
-        summary = run(paths, store, curated=curated, validate=not no_validate, report=report,
-                      workers=workers, force=force, progress=progress)
-    _print_build(summary, fmt)
+    registry = _load_registry(registry_dir)
+    with _open(ctx, write=True) as store:
+        summary = run(paths, store, curated=curated, validate=not no_validate, keep_invalid=keep_invalid,
+                      registry=registry, report=report, workers=workers, force=force, progress=progress)
+    _show_summary(summary, fmt)
+    ctx.exit(summary.exit_code)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("--curated", type=click.Path(exists=True), help="Folder of curated records that replace extraction.")
-@click.option("--no-validate", is_flag=True, help="Store items without SHACL validation.")
+@_ingest_options
 @format_option
 @click.pass_context
-@user_errors
-def add(ctx, paths, curated, no_validate, fmt):
-    """Add or replace a few items (an item already stored is replaced)."""
+def add(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, fmt):
+    """Add or replace a few items in an existing graph.
+
+    The same as build for a handful of files: only the new items are
+    validated, and the registry graph is written only when the store has
+    none. An item already stored (same item id) is replaced.
+    """
     from kg.build import add as run
 
-    with _store(ctx) as store:
-        summary = run(paths, store, curated=curated, validate=not no_validate)
-    _print_build(summary, fmt)
+    registry = _load_registry(registry_dir)
+    with _open(ctx, write=True) as store:
+        summary = run(paths, store, curated=curated, validate=not no_validate, keep_invalid=keep_invalid,
+                      registry=registry, report=report, progress=False)
+    _show_summary(summary, fmt)
+    ctx.exit(summary.exit_code)
 
+
+# -- validate ---------------------------------------------------------------------------------
 
 @cli.command()
 @click.argument("items", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Validate every item and the registry graph.")
+@click.option("--all", "all_", is_flag=True, help="Every item, and the registry graph on its own.")
 @format_option
 @click.pass_context
-@user_errors
 def validate(ctx, items, all_, fmt):
-    """Validate item graphs with the SHACL shapes (exit code 1 on violations).
+    """Check item graphs against the SHACL shapes (exit code 1 on violations).
 
-    ITEMS are item ids or IRIs; without them every item is validated.
+    ITEMS are item ids (or item IRIs); without them every item is checked.
+    The report is grouped by item and by shape.
     """
     from dataclasses import asdict
 
+    from kg.iri import item_iri
     from kg.output import render
     from kg.validate import validate_store
 
-    with _store(ctx, read_only=True) as store:
-        report = validate_store(store, items or None, check_registry=all_)
+    with _open(ctx, write=False) as store:
+        if items:
+            stored = {str(i) for i in store.items()}
+            for it in items:
+                iri = it if it.startswith(("http://", "https://", "urn:")) else str(item_iri(it))
+                if iri not in stored:
+                    raise KGError(f"no item {it!r} in the store {_spec(ctx)}")
+        report = validate_store(store, list(items) if items and not all_ else None, check_registry=all_)
     if fmt == "table":
         click.echo(report.text())
     else:
-        render([asdict(v) for v in report.violations], fmt,
+        render([asdict(v) for v in report.violations], fmt, sys.stdout,
                columns=["item_id", "item", "shape", "focus", "path", "value", "message", "severity"])
     ctx.exit(0 if report.conforms else 1)
 
 
+# -- query --------------------------------------------------------------------------------------
+
 @cli.command()
-@click.argument("query", required=False)
-@click.option("--param", "-p", "params", multiple=True, metavar="KEY=VALUE",
-              help="Bind a parameter of the query (repeatable). <...> is an IRI.")
-@click.option("--list", "list_", is_flag=True, help="List the named queries with their descriptions.")
+@click.argument("query", required=False, metavar="NAME|FILE|SPARQL")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter (repeatable). Values are strings; <...>, prefixed names (id:org/iom) "
+                   "and, for IRI parameters, short ids (org/iom) and registry keys (iom) are IRIs.")
+@click.option("--list", "list_", is_flag=True, help="List the named queries with what they answer.")
+@click.option("--show", is_flag=True, help="Print the query (its header and SPARQL) instead of running it.")
 @format_option
 @click.pass_context
-@user_errors
-def query(ctx, query, params, list_, fmt):
-    """Run a named query, a .rq file or an inline SPARQL query."""
+def query(ctx, query, params, list_, show, fmt):
+    """Run a named query of the library, a .rq file, or inline SPARQL.
+
+    \b
+      levant-kg query --list
+      levant-kg query actor-profile --param label=UNHCR
+      levant-kg query funding -p from=2024-01-01 --format csv
+      levant-kg query 'SELECT ?o WHERE { ?o a lmg:Embassy } LIMIT 5'
+    """
     from kg.output import render
-    from kg.queries import list_queries, run_query
+    from kg.queries import list_queries, load_query, run_query
 
     if list_:
-        render([{"name": q.name, "parameters": " ".join(q.param_names), "description": q.description}
-                for q in list_queries()], fmt)
+        def sig(p: Any) -> str:
+            return f"?{p.name}" + ("*" if p.required else f"={p.default}" if p.default is not None else "")
+
+        render([{"name": q.name, "parameters": " ".join(sig(p) for p in q.params), "description": q.description}
+                for q in list_queries()], fmt, sys.stdout)
         return
     if not query:
-        raise UsageFailure("give a query name, a .rq file or SPARQL text (or --list)")
-    bound: dict[str, str] = {}
-    for p in params:
-        key, sep, value = p.partition("=")
-        if not sep or not key.strip():
-            raise UsageFailure(f"--param {p!r}: expected KEY=VALUE")
-        bound[key.strip().lstrip("?$")] = value
-    with _store(ctx, read_only=True) as store:
-        result = run_query(store, query, bound)
-    render(result, fmt)
+        raise click.UsageError("give a query: a name (see --list), a .rq file or SPARQL text", ctx)
+    nq = load_query(query)
+    if show:
+        click.echo(nq.text.rstrip("\n"))
+        return
+    bound = _parse_params(params)
+    with _open(ctx, write=False) as store:
+        result = run_query(store, nq, bound)
+    render(result, fmt, sys.stdout)
+
+
+# -- stats, export, import -----------------------------------------------------------------------
+
+@cli.command()
+@format_option
+@click.pass_context
+def stats(ctx, fmt):
+    """What the store holds: items, actors by kind, entities by type, relations by type."""
+    from kg.build import stats as run
+    from kg.output import render_sections
+
+    with _open(ctx, write=False) as store:
+        result = run(store)
+    render_sections(result.sections(), fmt, sys.stdout)
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default="trig", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default=None,
+              help="RDF format (default: from the -o file name, else trig).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write to FILE (replaced only when complete) instead of standard output.")
 @click.pass_context
-@user_errors
 def export(ctx, fmt, output):
-    """Export the whole graph (all named graphs) as TriG or N-Quads."""
-    with _store(ctx, read_only=True) as store:
+    """Export the whole graph (every named graph) as TriG or N-Quads."""
+    if fmt is None:
+        fmt = "nquads" if output and output.endswith((".nq", ".nquads")) else "trig"
+    with _open(ctx, write=False) as store:
         if output:
-            store.export(output, fmt)
+            target = Path(output)
+            if not target.parent.is_dir():
+                raise KGError("cannot write here: the folder does not exist", target.parent)
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=str(target.parent or "."))
+            os.close(fd)
+            try:
+                store.export(tmp, fmt)
+                os.replace(tmp, target)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
         else:
-            store.export(sys.stdout.buffer, fmt)
-            sys.stdout.buffer.flush()
+            out = click.get_binary_stream("stdout")
+            with tempfile.TemporaryDirectory(prefix="levant-kg-export-") as d:
+                tmp = Path(d) / f"export.{fmt}"
+                store.export(str(tmp), fmt)
+                with open(tmp, "rb") as fh:
+                    while chunk := fh.read(1 << 20):
+                        out.write(chunk)
+            out.flush()
 
 
 @cli.command("import")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--format", "fmt", type=click.Choice(["trig", "nquads"]), default=None,
-              help="Default: from the file extension.")
+              help="RDF format (default: from the file name).")
 @click.pass_context
-@user_errors
 def import_(ctx, file, fmt):
-    """Import a TriG or N-Quads export (each graph in it replaces the stored one)."""
-    fmt = fmt or ("nquads" if file.endswith((".nq", ".nquads")) else "trig")
-    with _store(ctx) as store:
-        store.import_file(file, fmt)
-        click.echo(f"imported {file}: the store holds {len(store)} quads in {len(store.items())} item graphs", err=True)
+    """Import a TriG or N-Quads file (an export): each graph in it replaces the stored one."""
+    if fmt is None:
+        fmt = "nquads" if file.endswith((".nq", ".nquads")) else "trig"
+    with _open(ctx, write=True) as store:
+        n = store.import_file(file, fmt)
+        click.echo(f"imported {n} quads from {file}; the store holds {len(store.items())} items, "
+                   f"{len(store)} quads", err=True)
+
+
+# -- extraction and evaluation (kg.extract, kg.evaluate) ------------------------------------------
+
+def _need(module: str, what: str):
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise KGError(f"{what} is not available in this installation ({module}: {exc})") from None
 
 
 @cli.command()
-@format_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
+              help="Write DIR/NAME.json for each item (needed for folders and several items).")
 @click.pass_context
-@user_errors
-def stats(ctx, fmt):
-    """Items, actors by kind and relations by type in the store."""
-    from kg.build import stats as run
-    from kg.output import render_sections
+def extract(ctx, paths, out):
+    """Extract the annotation record of news items.
 
-    with _store(ctx, read_only=True) as store:
-        s = run(store)
-    render_sections({"store": [{"items": s["items"]}], "actors by kind": s["actors_by_kind"],
-                     "relations by type": s["relations_by_type"]}, fmt)
-
-
-@cli.command()
-@click.argument("path", type=click.Path(exists=True))
-@click.option("--out", type=click.Path(file_okay=False), help="With a folder: write OUT/NAME.json for each item.")
-@click.pass_context
-@user_errors
-def extract(ctx, path, out):
-    """Extract the annotation record of a news item (JSON on standard output),
-    or of every item in a folder (with --out)."""
-    from kg.extract import extract as run
-    from kg.readers import NewsItem, read_path
-
-    p = Path(path)
-    if p.is_dir() and not out:
-        raise UsageFailure(f"{path}: a folder needs --out DIR")
-    failures = 0
+    One item: its record as JSON on standard output. Folders or several
+    items: one NAME.json per item in --out DIR. Items that cannot be read
+    are reported on standard error (exit code 2).
+    """
+    ex = _need("kg.extract", "text extraction")
+    readers = _need("kg.readers", "the news readers")
+    items, failures = [], []
+    for path in paths:
+        for x in readers.read_path(Path(path)):
+            (items if isinstance(x, readers.NewsItem) else failures).append(x)
+    if not out and len(items) > 1:
+        raise KGError(f"{len(items)} items: give --out DIR to write one record per item")
     if out:
         Path(out).mkdir(parents=True, exist_ok=True)
-    for item in read_path(p):
-        if not isinstance(item, NewsItem):
-            click.echo(f"skipped {item.path}: {item.reason}", err=True)
-            failures += 1
-            continue
+    for item in items:
         meta = {k: getattr(item, k) for k in ("url", "title", "published", "source", "lang") if getattr(item, k, None)}
-        record = run(item.text, item_id=item.name or item.id, meta=meta)
+        name = item.name or item.id
+        record = ex.extract(item.text, item_id=name, meta=meta)
         if out:
-            target = Path(out) / f"{item.name or item.id}.json"
-            target.write_text(record.to_json() + "\n", encoding="utf-8")
+            target = Path(out) / f"{name}.json"
+            tmp = target.with_name(f".{target.name}.part")
+            tmp.write_text(record.to_json() + "\n", encoding="utf-8")
+            os.replace(tmp, target)
         else:
             click.echo(record.to_json())
-    if failures and not out:
-        ctx.exit(1)
+    for f in failures:
+        click.echo(f"Error: {f.path}: {f.reason}", err=True)
+    if out:
+        click.echo(f"{len(items)} record(s) written to {out}", err=True)
+    ctx.exit(2 if failures else 0)
 
 
 @cli.command()
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.option("--verbose", "-v", is_flag=True, help="List every missed and spurious entity and relation.")
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
-@user_errors
+@format_option
 def evaluate(gold_dir, verbose, fmt):
-    """Score extraction against the gold records NAME.gold.json of GOLD_DIR."""
-    from kg.evaluate import evaluate as run
-
-    scores = run(gold_dir, verbose=verbose)
+    """Score extraction against the gold records (NAME.gold.json beside NAME.txt) of GOLD_DIR:
+    precision, recall and F1 per entity type and relation type."""
+    ev = _need("kg.evaluate", "evaluation")
+    _need("kg.extract", "text extraction")
+    scores = ev.evaluate(gold_dir, verbose=verbose)
     if fmt == "json":
         click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -262,33 +444,48 @@ def evaluate(gold_dir, verbose, fmt):
 
         rows = [{"category": c, "lang": lang, "gold": n.gold, "predicted": n.predicted, "tp": n.tp,
                  "precision": round(n.precision, 3), "recall": round(n.recall, 3), "f1": round(n.f1, 3)}
-                for lang in scores.langs + ["all"] for c, n in scores.counts(lang).items()]
-        render(rows, "csv")
+                for lang in list(scores.langs) + ["all"] for c, n in scores.counts(lang).items()]
+        render(rows, "csv", sys.stdout)
     else:
         click.echo(scores.table(verbose=verbose))
 
 
+# -- serve ------------------------------------------------------------------------------------------
+
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
-@click.option("--port", default=7878, show_default=True, type=int)
-@click.option("--writable", is_flag=True, help="Accept SPARQL updates (read-only unless asked).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--writable", is_flag=True, help="Accept SPARQL updates and Graph Store writes (read-only unless asked).")
 @click.pass_context
-@user_errors
 def serve(ctx, host, port, writable):
-    """Serve the embedded store as a SPARQL 1.1 endpoint (Oxigraph server)."""
-    from kg.serve import serve as run
-
-    ctx.exit(run(ctx.find_root().obj["store"], host=host, port=port, read_only=not writable) or 0)
-
-
-def _register_networks() -> None:
-    from kg.cli_networks import register
-
-    register(cli)
+    """Serve the store folder as a SPARQL 1.1 endpoint with the Oxigraph server, until Ctrl-C."""
+    srv = _need("kg.serve", "the SPARQL server")
+    spec = _spec(ctx)
+    if not _is_path(spec):
+        raise KGError("serve needs a store folder (--store PATH), not a URL or :memory:", spec)
+    ctx.exit(srv.serve(spec, host=host, port=port, read_only=not writable) or 0)
 
 
-_register_networks()
+# -- extensions -------------------------------------------------------------------------------------
+
+def _register_extensions() -> None:
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:  # an optional part that this installation lacks
+                continue
+            raise
+        module.register(cli)
+
+
+_register_extensions()
 
 
 def main() -> None:
+    """The console script ``levant-kg`` (and ``python -m kg``)."""
     cli(prog_name="levant-kg")
+
+
+if __name__ == "__main__":
+    main()

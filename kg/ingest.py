@@ -508,9 +508,28 @@ def _why(exc: BaseException) -> str:
 _WORKER: _Pipeline | None = None
 
 
-def _init_worker(args: tuple) -> None:
+def _init_worker(parent: int, args: tuple) -> None:
     global _WORKER
+    _die_with(parent)
     _WORKER = _Pipeline(*args)  # the extractor warms its caches on the first item that needs it
+
+
+def _die_with(parent: int) -> None:
+    """A worker whose ingest process is killed must not live on: it would wait
+    for tasks forever and hold the caller's pipes open. Linux delivers SIGKILL
+    to it when its parent dies (prctl PR_SET_PDEATHSIG); elsewhere the pool's
+    own shutdown is all there is."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 def _work(task: tuple[str, str]) -> list[_Outcome]:
@@ -747,7 +766,7 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
             outcomes_of([pipe.run_record(i)] for i in rest)
         else:
             ctx = mp.get_context(mp_context or ("fork" if sys.platform.startswith("linux") else "spawn"))
-            pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(args,))
+            pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(os.getpid(), args))
             try:
                 outcomes_of(_windowed(pool, tasks, workers))
                 rest = [i for i in curated_map if i not in seen]  # records without a news file

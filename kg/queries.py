@@ -24,14 +24,16 @@ unbound when not given; any other default is bound when the parameter is not
 given. ``# requires one of: ?actor ?label`` makes a group of optional
 parameters of which at least one must be given.
 
-Parameters are bound through the store's ``bindings`` (pre-bound variables:
-Oxigraph substitutions, rdflib ``initBindings``), never by pasting text into
-the query, so a value full of quotes and braces is just a literal. Because
-Oxigraph substitutes only variables that are in scope and projected, every
-query of the library introduces its parameters with ``VALUES (?a ?b) { (UNDEF
-UNDEF) }`` at the top of its WHERE clause and lists them in its SELECT; the
-columns of parameters are then dropped from the result when they hold the
-bound value or nothing at all (a parameter is input, not output).
+Parameters are bound through the store's ``bindings``, never by pasting
+text into the query, so a value full of quotes and braces is just a
+literal. The stores bind variables that a query does not select with a
+``VALUES`` block opening its WHERE clause (``kg.store``, ``kg.sparql_store``;
+rdflib pre-binds them), which Oxigraph evaluates as an index lookup, while
+its substitution of selected variables is applied after a full evaluation.
+So the queries of the library never select their parameters, and use them
+only at the top level of their WHERE clause (docs/cli.md, "Writing queries").
+A result column that happens to have a parameter's name is dropped when it
+only repeats the bound value or is empty (a parameter is input, not output).
 
 Results are :class:`QueryResult`: ``vars`` and ``rows`` (rdflib terms) as the
 store returns them, plus ``to_dicts()`` (plain Python values) and
@@ -536,9 +538,11 @@ def run_query(store: Any, query: "str | Path | NamedQuery", params: Mapping[str,
         b = dict(base)
         b.update(dict(combo))
         r = _run(store, nq, text, b)
-        if combos[0][0][1] is _NOTHING:
-            r = QueryResult(r.vars, [], nq)
-        result = r if result is None else QueryResult(result.vars, result.rows + r.rows, nq)
+        # which node each row is about: a column per resolved name, unless the query selects it
+        extra = [(name, node) for name, node in combo if name not in r.vars]
+        vars_ = [name for name, _ in extra] + r.vars
+        rows = [] if combo[0][1] is _NOTHING else [tuple(n for _, n in extra) + row for row in r.rows]
+        result = QueryResult(vars_, rows if result is None else result.rows + rows, nq)
     assert result is not None
     return _hide_params(result, nq, {k: v for k, v in bindings.items() if k not in shown})
 
