@@ -9,7 +9,6 @@ the real registry run when kg/registry.py is there.
 """
 from __future__ import annotations
 
-import importlib.util
 from collections import namedtuple
 from pathlib import Path
 
@@ -29,21 +28,14 @@ from kg.schema import load_schema
 
 DEV = Path("/work/shared/corpus/dev")
 GOLD = sorted(DEV.glob("*.gold.json"))
-HAS_REGISTRY = importlib.util.find_spec("kg.registry") is not None
 needs_dev = pytest.mark.skipif(not GOLD, reason="dev corpus not available")
 
 
 def real_registry():
-    """The bundled registry, or skip while kg/registry.py or its data are not there yet."""
-    if not HAS_REGISTRY:
-        pytest.skip("kg/registry.py is not there yet")
-    from kg.errors import RegistryError
+    """The bundled registry (loaded once per process)."""
     from kg.registry import default_registry
 
-    try:
-        return default_registry()
-    except RegistryError as exc:
-        pytest.skip(f"the bundled registry does not load yet: {exc.problem.splitlines()[0]}")
+    return default_registry()
 
 
 def gold_text(path: Path) -> str:
@@ -510,8 +502,7 @@ def test_gold_records_map_with_the_real_registry(path):
 def test_seed_links_iom_to_the_real_registry():
     reg = real_registry()
     key = reg.resolve("International Organization for Migration")
-    if key is None:
-        pytest.skip("the registry does not hold IOM")
+    assert key is not None, "the registry holds IOM"
     g = record_to_graph(load_record(DEV / "seed.gold.json"), reg)
     assert (item_iri("seed"), SDO.mentions, reg.iri(key)) in g
 

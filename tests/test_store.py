@@ -112,7 +112,7 @@ def test_open_creates_missing_folder(tmp_path: Path) -> None:
 
 
 def test_open_dispatches_urls_and_stores() -> None:
-    sparql = pytest.importorskip("kg.sparql_store")
+    from kg import sparql_store as sparql
     s = open_store("http://127.0.0.1:9/")  # no request is sent on opening
     assert isinstance(s, sparql.SparqlStore)
     m = open_store(":memory:")
