@@ -15,7 +15,6 @@ from rdflib import RDF, RDFS, Literal, URIRef
 from kg.errors import RegistryError
 from kg.iri import ID, LMG, ORG, REGISTRY_GRAPH, SDO, SKOS
 from kg.registry import Registry, default_registry, load_registry
-from kg.resources import data_path
 
 PLACES = """\
 countries:
