@@ -318,20 +318,27 @@ class Registry:
         """The registry triples about ``iris`` and, transitively, their parents,
         countries and containing places: what per-item SHACL validation needs
         besides the item graph. IRIs that are not registry nodes are ignored."""
+        g = Graph()
+        for t in self.describe_triples(iris):
+            g.add(t)
+        return g
+
+    def describe_triples(self, iris: Iterable[Any]) -> list[tuple]:
+        """What :meth:`describe` holds, as a list (no rdflib graph to build)."""
         index = self._index()
         todo = [URIRef(str(i)) for i in iris]
         done: set[URIRef] = set()
-        g = Graph()
+        out: list[tuple] = []
         while todo:
             node = todo.pop()
             if node in done or node not in index:
                 continue
             done.add(node)
             for t in index[node]:
-                g.add(t)
+                out.append(t)
                 if t[1] in _FOLLOW:
                     todo.append(t[2])
-        return g
+        return out
 
 
 _FOLLOW = frozenset({ORG.subOrganizationOf, LMG.country, SDO.containedInPlace})

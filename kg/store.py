@@ -30,6 +30,7 @@ import io
 import os
 import re
 import warnings
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping
@@ -71,6 +72,8 @@ _OXIGRAPH_MARKERS = ("CURRENT", "IDENTITY")
 def to_ox(term: Node) -> Any:
     """rdflib term -> pyoxigraph term. ValueError for what Oxigraph rejects (an
     IRI with a space, a malformed language tag)."""
+    if type(term) is URIRef:
+        return _named_node(term)
     if isinstance(term, URIRef):
         return ox.NamedNode(term)
     if isinstance(term, Literal):
@@ -85,6 +88,12 @@ def to_ox(term: Node) -> Any:
         except ValueError:  # rdflib allows ids that N-Triples does not
             return ox.BlankNode("b" + term.encode("utf-8").hex())
     raise ValueError(f"cannot store {type(term).__name__} {term!r} in Oxigraph")
+
+
+@lru_cache(maxsize=1 << 16)
+def _named_node(iri: URIRef) -> Any:
+    # the same predicates, classes and actors recur in every item: convert each once
+    return ox.NamedNode(iri)
 
 
 def from_ox(term: Any) -> Node | None:
@@ -413,13 +422,26 @@ class OxigraphStore(Store):
     def _replace(self, name: URIRef, triples: list[tuple]) -> None:
         g = f"<{name}>"
         try:
-            data = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
-                                format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-            ox.NamedNode(name)
+            graph = ox.NamedNode(name)
+            if triples and not self.ox.contains_named_graph(graph):
+                # A new graph: Store.extend is one transaction (all quads or none),
+                # and much cheaper than parsing them as an update.
+                quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples]
+            else:
+                quads = None
+                data = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
+                                    format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
         except (ValueError, TypeError) as exc:
             raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
-        # One SPARQL update is one Oxigraph transaction: the old graph goes and
-        # the new one comes together, or neither does.
+        if quads is not None:
+            self._writable()
+            try:
+                self.ox.extend(quads)
+            except (OSError, RuntimeError) as exc:
+                raise StoreError(f"write failed: {exc}", self.spec) from None
+            return
+        # An existing graph: one SPARQL update is one Oxigraph transaction, the
+        # old graph goes and the new one comes together, or neither does.
         update = f"DROP SILENT GRAPH {g}"
         if data:
             update += f" ;\nINSERT DATA {{ GRAPH {g} {{\n{data}}} }}"

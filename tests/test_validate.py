@@ -6,7 +6,6 @@ The FULL record, FakeRegistry and TEXT come from test_mapping.
 """
 from __future__ import annotations
 
-import importlib.util
 from collections import namedtuple
 
 import pytest
@@ -23,7 +22,6 @@ from kg.validate import Report, _axioms, validate_graph, validate_registry, vali
 from test_mapping import (ALI, DOE, EU, GOLD, IOM, MOL, PROJ, WS, X, FakeRegistry, full_graph,
                           gold_text, local, real_registry)
 
-HAS_STORE = importlib.util.find_spec("kg.store") is not None
 REG = FakeRegistry()
 
 
@@ -228,10 +226,11 @@ def test_every_shape_has_a_case_a_label_and_messages():
             assert sg.value(ns, SH.message) is not None, ns
 
 
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c.shape}:{c.path}")
-def test_each_shape_reports_its_problem(graph, case):
+def test_each_shape_reports_its_problem(graph, case, engine):
     case.change(graph)
-    report = validate_graph(graph, REG)
+    report = validate_graph(graph, REG, engine=engine)
     assert not report.conforms
     hits = [v for v in report.violations if v.shape == case.shape and v.focus == case.focus]
     assert hits, report.text()
@@ -317,7 +316,6 @@ def test_validate_store_reads_the_registry_graph_of_the_store(graph):
     assert with_registry.conforms and with_registry.graphs == 2
 
 
-@pytest.mark.skipif(not HAS_STORE, reason="kg/store.py is not there yet")
 def test_validate_store_on_the_project_store(graph):
     from kg.store import open_store
 
@@ -337,3 +335,74 @@ def test_validate_registry_reports_against_the_registry_graph():
     assert (str(REGISTRY_GRAPH), "Organization", "id:org/un", "skos:prefLabel") in found
     assert (str(REGISTRY_GRAPH), "part_of (org:subOrganizationOf)", "id:org/iom", "org:subOrganizationOf") in found
     assert "item registry" in report.text()
+
+
+# -- the compiled engine against pyshacl ------------------------------------------------
+
+def _results(report: Report) -> list[tuple]:
+    return sorted((v.shape, v.focus, v.path or "", v.value or "", v.message, v.severity) for v in report.violations)
+
+
+def _broken_variants(g: Graph, rng, n: int) -> list[Graph]:
+    """Copies of ``g`` with a few triples dropped, or objects of the wrong kind added
+    (no blank nodes: pyshacl refuses to compare them with sh:lessThanOrEquals)."""
+    triples = sorted(g)
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    bad_objects = [Literal("x"), Literal("-3", datatype=URIRef(xsd + "integer")),
+                   Literal("2024-13-45", datatype=URIRef(xsd + "date")), Literal("نص"),
+                   URIRef(ID + "org/nonesuch"), URIRef(ID + "place/JO")]
+    out = []
+    for _ in range(n):
+        h = Graph(identifier=g.identifier)
+        for t in triples:
+            h.add(t)
+        for _ in range(3):
+            s_, p_, o_ = rng.choice(triples)
+            if rng.random() < 0.4:
+                h.remove((s_, p_, o_))
+            else:
+                h.add((s_, p_, rng.choice(bad_objects)))
+        out.append(h)
+    return out
+
+
+@pytest.mark.slow
+def test_the_compiled_engine_reports_what_pyshacl_reports(caplog):
+    import logging
+    import random
+    from pathlib import Path
+
+    from kg.extract import extract
+    from kg.resources import data_path
+
+    caplog.set_level(logging.CRITICAL, logger="rdflib.term")  # it logs the ill-typed date
+    reg = real_registry()
+    rng = random.Random(7)
+    checked = broken = 0
+    for path in sorted(Path(data_path("samples")).glob("*.txt")):
+        g = record_to_graph(extract(path.read_text(encoding="utf-8"), item_id=path.stem), reg)
+        for h in [g] + _broken_variants(g, rng, 6):
+            fast, ref = validate_graph(h, reg, engine="compiled"), validate_graph(h, reg, engine="pyshacl")
+            assert _results(fast) == _results(ref), path.name
+            checked += 1
+            broken += not ref.conforms
+    assert checked == 14 * 7 and broken >= 14 * 5  # most variants do break a shape
+
+
+def test_auto_falls_back_to_pyshacl_for_shapes_it_does_not_compile():
+    from kg.shacl_core import UnsupportedShapes, compile_shapes
+
+    sg = Graph()
+    sg.parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetClass ex:C ;
+            sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:D ] ; sh:qualifiedMinCount 1 ] .
+    """, format="turtle")
+    with pytest.raises(UnsupportedShapes, match="qualified"):
+        compile_shapes(sg)
+    assert compile_shapes(load_shapes()).shapes  # the project's shapes compile
+
+
+def test_an_unknown_engine_is_refused(graph):
+    with pytest.raises(ValueError, match="unknown validation engine"):
+        validate_graph(graph, REG, engine="fast")
