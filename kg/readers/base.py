@@ -96,6 +96,16 @@ def read_limited(path: Path) -> bytes:
     return data
 
 
+def read_document(path: Path, what: str) -> bytes:
+    """The bytes of a one-item file: within the size limit, not empty, not binary."""
+    data = read_limited(path)
+    if not data.strip():
+        raise BadInput("empty file")
+    if looks_binary(data):
+        raise BadInput(f"binary file (NUL or control bytes), not {what}")
+    return data
+
+
 _BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
 

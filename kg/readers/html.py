@@ -14,8 +14,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterator
 
-from kg.readers.base import BadInput, NewsItem, ReadError, clean_text, decode_bytes, guess_lang, iso_date, \
-    looks_binary, nfc, read_limited
+from kg.readers.base import BadInput, NewsItem, ReadError, clean_text, decode_bytes, guess_lang, iso_date, nfc, \
+    read_document
 from kg.readers.ids import item_id
 
 __all__ = ["read_html", "parse_html"]
@@ -93,11 +93,7 @@ def read_html(path: str | Path) -> Iterator[NewsItem | ReadError]:
     """One item per page."""
     p = Path(path)
     try:
-        data = read_limited(p)
-        if not data.strip():
-            raise BadInput("empty file")
-        if looks_binary(data):
-            raise BadInput("binary file (NUL or control bytes), not HTML")
+        data = read_document(p, "HTML")
         html, _ = decode_bytes(data, _declared_charset(data))
         yield parse_html(html, path=str(p), name=p.stem)
     except BadInput as exc:

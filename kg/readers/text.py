@@ -12,8 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from kg.readers.base import BadInput, NewsItem, ReadError, clean_text, decode_bytes, guess_lang, looks_binary, \
-    read_limited
+from kg.readers.base import BadInput, NewsItem, ReadError, clean_text, decode_bytes, guess_lang, read_document
 from kg.readers.ids import content_id
 
 __all__ = ["read_text", "parse_text"]
@@ -39,11 +38,7 @@ def read_text(path: str | Path) -> Iterator[NewsItem | ReadError]:
     """One item per file (see the module docstring)."""
     p = Path(path)
     try:
-        data = read_limited(p)
-        if not data.strip():
-            raise BadInput("empty file")
-        if looks_binary(data):
-            raise BadInput("binary file (NUL or control bytes), not text")
+        data = read_document(p, "text")
         raw, _ = decode_bytes(data)
         yield parse_text(raw, path=str(p), name=p.stem)
     except BadInput as exc:
