@@ -156,23 +156,57 @@ def strip_clitics(word: str) -> str:
     """Drop the article and leading clitics (ال و ب ل لل ف ك) of a folded Arabic word.
 
     Used to compare names, where both sides are stripped the same way. The
-    stripping repeats until no clitic is left, so that every spelling of a
-    word reaches the same stem: "وزاره", "ووزاره", "الوزاره" and "والوزاره"
-    all give "زاره", "اللاجيين" and "للاجيين" both "اجيين" (a stem that
-    itself begins with a clitic letter loses it on every side alike). An
-    article is removed only when two letters stay, a single clitic only when
-    three stay.
+    stripping repeats, so that every spelling of a word reaches the same
+    stem: "ورشه", "والورشه", "بورشه" and "للورشه" all give "ورشه". It stops
+    at a known stem (:func:`known_stems`: a word whose first letter belongs to
+    it, such as "وزاره" or "لبنان"), and otherwise strips an article only
+    when two letters stay and a single clitic only when three stay (an
+    unknown stem that begins with a clitic letter loses it on every side alike).
     """
-    while True:
+    stems = known_stems()
+    while word not in stems:
         for p in _ARTICLES:
             if word.startswith(p) and len(word) - len(p) >= 2:
-                word = word[len(p):]
+                rest = word[len(p):]
+                if p == "لل" and "ل" + rest in stems:  # li- + al- before a stem that begins with lam
+                    return "ل" + rest
+                word = rest
                 break
         else:
             if len(word) >= 4 and word[0] in _SINGLE:
                 word = word[1:]
             else:
                 return word
+    return word
+
+
+@lru_cache(maxsize=1)
+def known_stems() -> frozenset[str]:
+    """Folded Arabic words that keep their first letter (data/lexicons/stems.yaml
+    and the registry's place names and nationality adjectives)."""
+    import yaml
+
+    from kg.resources import data_path
+
+    words: set[str] = set()
+    with open(data_path("lexicons", "stems.yaml"), encoding="utf-8") as fh:
+        words.update((yaml.safe_load(fh) or {}).get("words") or [])
+    with open(data_path("registry", "places.yaml"), encoding="utf-8") as fh:
+        places = yaml.safe_load(fh) or {}
+    for country in places.get("countries") or []:
+        for entry in [country] + list(country.get("cities") or []):
+            names = entry.get("name") or {}
+            aliases = entry.get("aliases") or {}
+            words.update(w for n in [names.get("ar")] + list(aliases.get("ar") or []) if n for w in n.split())
+        words.update((country.get("adjectives") or {}).get("ar") or [])
+    out = set()
+    for w in words:
+        w = fold(str(w))
+        if w.startswith("ال") and len(w) >= 4:
+            w = w[2:]
+        if len(w) >= 3 and w[0] in _SINGLE:
+            out.add(w)
+    return frozenset(out)
 
 
 _INNER_DROP = re.compile(r"['.]")

@@ -605,3 +605,26 @@ def test_every_reused_term_in_the_ontology_and_shapes_is_real():
                     assert local_name in OA_VOCABULARY, t
                 elif prefix in CLOSED:
                     assert t in CLOSED[prefix], f"{prefix}:{local_name} is not a term of {prefix}"
+
+
+# -- name keys and slugs ----------------------------------------------------------------
+
+@pytest.mark.parametrize("spellings,stem", [
+    (["لبنان", "للبنان", "بلبنان", "ولبنان"], "لبنان"),          # a place whose first letter is lam
+    (["ورشة", "والورشة", "بورشة", "للورشة", "لورشة"], "ورشه"),   # a noun whose first letter is waw
+    (["الوزارة", "ووزارة", "بوزارة", "للوزارة"], "وزاره"),
+    (["الكويت", "بالكويت", "للكويت"], "كويت"),
+    (["اللاجئين", "للاجئين", "واللاجئين"], "لاجيين"),
+    (["الهجرة", "للهجرة", "والهجرة"], "هجره"),                  # no known stem: the article goes
+])
+def test_every_cliticized_spelling_reaches_one_readable_stem(spellings, stem):
+    from kg.normalize import strip_clitics, fold
+
+    assert {strip_clitics(fold(w)) for w in spellings} == {stem}
+
+
+def test_slugs_keep_arabic_stems_readable():
+    from kg.iri import slug
+
+    assert slug("تعزيز قدرات الإدارة المتكاملة للحدود في لبنان") == "تعزيز-قدرات-اداره-متكامله-حدود-لبنان"
+    assert slug("ورشة عمل في بيروت") == slug("لورشة العمل في بيروت") == "ورشه-عمل-بيروت"
