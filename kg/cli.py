@@ -242,9 +242,12 @@ def add(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, fm
 @cli.command()
 @click.argument("items", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every item, and the registry graph on its own.")
+@click.option("--engine", type=click.Choice(["pyshacl", "compiled", "auto"]), default="pyshacl", show_default=True,
+              help="pyshacl (the reference) or the same shapes compiled to Python checks, about ten times "
+                   "faster, which build and add use (auto: compiled when the shapes allow it).")
 @format_option
 @click.pass_context
-def validate(ctx, items, all_, fmt):
+def validate(ctx, items, all_, engine, fmt):
     """Check item graphs against the SHACL shapes (exit code 1 on violations).
 
     ITEMS are item ids (or item IRIs); without them every item is checked.
@@ -263,7 +266,8 @@ def validate(ctx, items, all_, fmt):
                 iri = it if it.startswith(("http://", "https://", "urn:")) else str(item_iri(it))
                 if iri not in stored:
                     raise KGError(f"no item {it!r} in the store {_spec(ctx)}")
-        report = validate_store(store, list(items) if items and not all_ else None, check_registry=all_)
+        report = validate_store(store, list(items) if items and not all_ else None, check_registry=all_,
+                                engine=engine)
     if fmt == "table":
         click.echo(report.text())
     else:

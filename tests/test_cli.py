@@ -198,3 +198,33 @@ def test_python_m_kg_works():
 
     out = subprocess.run([sys.executable, "-m", "kg", "--help"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "build" in out.stdout
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "compiled"])
+def test_validate_reports_violations_by_item_and_exits_1(tmp_path, engine):
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.extract import extract
+    from kg.iri import DCTERMS, item_iri
+    from kg.mapping import record_to_graph
+    from kg.registry import default_registry
+    from kg.store import open_store
+
+    text = next(SAMPLES.glob("*.txt")).read_text(encoding="utf-8")
+    g = record_to_graph(extract(text, item_id="broken-item"), default_registry())
+    assert isinstance(g, Graph)
+    g.remove((item_iri("broken-item"), DCTERMS.identifier, None))  # every item needs one
+    g.add((item_iri("broken-item"), URIRef("http://purl.org/dc/terms/language"), Literal("Arabic")))
+    store = open_store(tmp_path / "store")
+    store.put_item(item_iri("broken-item"), g)
+    store.close()
+    result = run("validate", "--engine", engine, store=tmp_path / "store")
+    assert result.exit_code == 1, result.output
+    out = result.output
+    assert "item broken-item" in out or f"<{item_iri('broken-item')}>" in out
+    assert "News item:" in out and "dcterms:identifier" in out and "dcterms:language" in out
+    as_json = run("validate", "--engine", engine, "--format", "json", store=tmp_path / "store")
+    assert as_json.exit_code == 1
+    import json
+    rows = json.loads(as_json.output)
+    assert {r["path"] for r in rows} >= {"dcterms:identifier", "dcterms:language"}
