@@ -389,3 +389,20 @@ def test_two_workers_give_the_same_graphs(tmp_path):
     assert ingest([folder], two, progress=False, workers=2).unchanged == s1.added
     one.close()
     two.close()
+
+
+def test_progress_bar_shows_items_per_second_on_a_terminal(tmp_path, store, monkeypatch):
+    import io
+    import sys
+
+    class Tty(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    err = Tty()
+    monkeypatch.setattr(sys, "stderr", err)
+    folder = text_corpus(tmp_path / "news", 3)
+    s = ingest([folder], store, progress=True)
+    assert s.added == 3
+    shown = err.getvalue()
+    assert "ingest" in shown and "3/3" in shown and "item/s" in shown
