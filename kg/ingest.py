@@ -389,7 +389,7 @@ class _Outcome:
     status: str  # put | unchanged | problem
     iri: str | None = None
     origin: str | None = None
-    triples: list | None = None
+    triples: Any = None  # the item graph as kg.store.NTriples (None when not to be stored)
     problem: Problem | None = None
     keep: bool = False  # put even though it is a problem (keep_invalid)
 
@@ -490,6 +490,13 @@ class _Pipeline:
                 outcome.keep = self.keep_invalid
                 if not self.keep_invalid:
                     outcome.triples = None
+        if outcome.triples is not None:
+            # serialized here, in the worker: the writer then has no terms to convert or unpickle
+            from kg.store import serialize_triples
+            try:
+                outcome.triples = serialize_triples(outcome.triples)
+            except ValueError as exc:
+                return _problem(file, item_id, "store", f"cannot store graph {iri}: {exc}")
         return outcome
 
 

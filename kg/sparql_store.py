@@ -66,7 +66,7 @@ from rdflib.term import Node
 from kg.errors import QueryError, StoreError
 from kg.iri import ID
 from kg.schema import load_schema
-from kg.store import ITEM_PREFIX, QueryResult, Store, from_ox, to_ox
+from kg.store import ITEM_PREFIX, NTriples, QueryResult, Store, from_ox, serialize_triples, to_ox
 
 __all__ = ["SparqlStore", "Endpoints", "FLAVORS", "json_term", "sparql_term", "inject_values", "query_form",
            "is_endpoint_spec"]
@@ -470,14 +470,16 @@ class SparqlStore(Store):
     def _replace(self, name: URIRef, triples: list[tuple]) -> None:
         self._replace_many([(name, triples)])
 
-    def _replace_many(self, graphs: Iterable[tuple[URIRef, list[tuple]]]) -> None:
+    def _replace_serialized(self, name: URIRef, data: NTriples) -> None:
+        self._replace_many([(name, data)])
+
+    def _replace_many(self, graphs: Iterable[tuple[URIRef, list[tuple] | NTriples]]) -> None:
         parts, blocks = [], []
         for name, triples in graphs:
             try:
                 g = str(ox.NamedNode(str(name)))
-                data = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
-                                    format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-            except (ValueError, TypeError) as exc:
+                data = (triples if isinstance(triples, NTriples) else serialize_triples(triples)).decode("utf-8")
+            except ValueError as exc:
                 raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
             parts.append(f"DROP SILENT GRAPH {g}")
             if data:
@@ -496,7 +498,7 @@ class SparqlStore(Store):
         for iri, graph in items:
             if not str(iri).startswith(ITEM_PREFIX):
                 raise ValueError(f"{iri} is not an item IRI (they start with {ITEM_PREFIX}); use put_graph")
-            batch.append((URIRef(str(iri)), list(graph)))
+            batch.append((URIRef(str(iri)), graph if isinstance(graph, NTriples) else list(graph)))
         self._replace_many(batch)
 
     def _drop(self, name: URIRef) -> None:

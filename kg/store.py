@@ -96,6 +96,28 @@ def _named_node(iri: URIRef) -> Any:
     return ox.NamedNode(iri)
 
 
+class NTriples(bytes):
+    """One graph's triples serialized as N-Triples (UTF-8), made by
+    :func:`serialize_triples` where the graph is built (an ingest worker), so
+    that the process that writes has no terms to convert: :meth:`Store.put_graph`
+    takes it like a graph, and Oxigraph parses it natively."""
+
+
+def serialize_triples(triples: Iterable[tuple]) -> NTriples:
+    """N-Triples of rdflib triples; ValueError for a term Oxigraph rejects."""
+    try:
+        return NTriples(ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
+                                     format=ox.RdfFormat.N_TRIPLES) or b"")
+    except TypeError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def parse_triples(data: bytes) -> list[tuple]:
+    """rdflib triples of an N-Triples payload."""
+    return [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+            for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+
+
 def from_ox(term: Any) -> Node | None:
     """pyoxigraph term -> rdflib term (None stays None: an unbound variable).
     ``xsd:string`` literals become plain rdflib literals (same RDF literal)."""
@@ -320,16 +342,27 @@ class Store:
         if self.read_only:
             raise StoreError("the store is open read-only", self.spec)
 
-    def put_item(self, iri: str | URIRef, graph: Graph) -> None:
+    def put_item(self, iri: str | URIRef, graph: Graph | Iterable[tuple] | NTriples) -> None:
         """Replace the graph of item ``iri`` with ``graph``, atomically (re-ingest is idempotent)."""
         if not _is_item(iri):
             raise ValueError(f"{iri} is not an item IRI (they start with {ITEM_PREFIX}); use put_graph")
         self.put_graph(iri, graph)
 
-    def put_graph(self, iri: str | URIRef, graph: Graph | Iterable[tuple]) -> None:
-        """Replace the named graph ``iri`` (registry, ontology, an item) with the triples of ``graph``."""
+    def put_graph(self, iri: str | URIRef, graph: Graph | Iterable[tuple] | NTriples) -> None:
+        """Replace the named graph ``iri`` (registry, ontology, an item) with the triples
+        of ``graph`` (an rdflib graph, triples, or :class:`NTriples`)."""
         self._writable()
-        self._replace(URIRef(str(iri)), list(graph))
+        if isinstance(graph, NTriples):
+            self._replace_serialized(URIRef(str(iri)), graph)
+        else:
+            self._replace(URIRef(str(iri)), list(graph))
+
+    def _replace_serialized(self, name: URIRef, data: NTriples) -> None:
+        try:
+            triples = parse_triples(data)
+        except SyntaxError as exc:
+            raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
+        self._replace(name, triples)
 
     def put_items(self, items: Iterable[tuple[str | URIRef, Graph]], *, bulk: bool = False,
                   batch: int = 500) -> int:
@@ -420,32 +453,39 @@ class OxigraphStore(Store):
         return len(self.ox)
 
     def _replace(self, name: URIRef, triples: list[tuple]) -> None:
-        g = f"<{name}>"
+        try:
+            data = serialize_triples(triples)
+        except ValueError as exc:
+            raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
+        self._replace_serialized(name, data)
+
+    def _replace_serialized(self, name: URIRef, data: NTriples) -> None:
         try:
             graph = ox.NamedNode(name)
-            if triples and not self.ox.contains_named_graph(graph):
-                # A new graph: Store.extend is one transaction (all quads or none),
-                # and much cheaper than parsing them as an update.
-                quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o), graph) for s, p, o in triples]
-            else:
-                quads = None
-                data = ox.serialize([ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in triples],
-                                    format=ox.RdfFormat.N_TRIPLES).decode("utf-8") if triples else ""
-        except (ValueError, TypeError) as exc:
+        except ValueError as exc:
             raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
-        if quads is not None:
-            self._writable()
+        self._writable()
+        if data and not self.ox.contains_named_graph(graph):
+            # A new graph: Store.load is one transaction (all triples or none),
+            # and much cheaper than parsing them inside an update.
             try:
-                self.ox.extend(quads)
+                self.ox.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+            except SyntaxError as exc:
+                raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
             except (OSError, RuntimeError) as exc:
                 raise StoreError(f"write failed: {exc}", self.spec) from None
             return
         # An existing graph: one SPARQL update is one Oxigraph transaction, the
         # old graph goes and the new one comes together, or neither does.
-        update = f"DROP SILENT GRAPH {g}"
+        update = f"DROP SILENT GRAPH <{name}>"
         if data:
-            update += f" ;\nINSERT DATA {{ GRAPH {g} {{\n{data}}} }}"
-        self._update(update)
+            update += f" ;\nINSERT DATA {{ GRAPH <{name}> {{\n{data.decode('utf-8')}}} }}"
+        try:
+            self.ox.update(update)
+        except SyntaxError as exc:  # the triples did not parse: nothing was written
+            raise StoreError(f"cannot store graph {name}: {exc}", self.spec) from None
+        except (OSError, RuntimeError) as exc:
+            raise StoreError(f"write failed: {exc}", self.spec) from None
 
     def _update(self, update: str) -> None:
         self._writable()
@@ -479,8 +519,12 @@ class OxigraphStore(Store):
             quads = []
             for name, graph in chunk:
                 g = ox.NamedNode(name)
-                quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph]
-        except (ValueError, TypeError) as exc:
+                if isinstance(graph, NTriples):
+                    quads += [ox.Quad(t.subject, t.predicate, t.object, g)
+                              for t in ox.parse(graph, format=ox.RdfFormat.N_TRIPLES)]
+                else:
+                    quads += [ox.Quad(to_ox(s), to_ox(p), to_ox(o), g) for s, p, o in graph]
+        except (ValueError, TypeError, SyntaxError) as exc:
             raise StoreError(f"cannot store a graph of this batch: {exc}", self.spec) from None
         self._update(" ;\n".join(f"DROP SILENT GRAPH <{name}>" for name, _ in chunk))
         try:

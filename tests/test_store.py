@@ -207,6 +207,29 @@ def test_failed_put_leaves_the_old_graph(store) -> None:
     assert triples(store.item_graph(it)) == triples(g)
 
 
+def test_serialized_graphs_are_stored_like_graphs(store) -> None:
+    """What an ingest worker sends the writer: N-Triples, new and replacing, in any script."""
+    from kg.store import NTriples, parse_triples, serialize_triples
+
+    it, g1 = item("a", n=5)
+    _, g2 = item("a", n=2, lang_text="منظمة الهجرة")
+    data = serialize_triples(g1)
+    assert isinstance(data, NTriples) and triples(parse_triples(data)) == triples(g1)
+    store.put_item(it, data)
+    assert triples(store.item_graph(it)) == triples(g1)
+    store.put_item(it, serialize_triples(g2))
+    assert triples(store.item_graph(it)) == triples(g2) and len(store) == len(g2)
+    pairs = [item(f"s{k}", n=k) for k in range(3)]
+    assert store.put_items([(i, serialize_triples(g)) for i, g in pairs], bulk=True) == 3
+    for i, g in pairs:
+        assert triples(store.item_graph(i)) == triples(g)
+    with pytest.raises(ValueError, match="IRI"):
+        serialize_triples([(it, URIRef("http://example.org/p"), URIRef("not an iri"))])
+    with pytest.raises(StoreError, match="cannot store graph"):
+        store.put_item(it, NTriples(b"<a> <b> broken .\n"))
+    assert triples(store.item_graph(it)) == triples(g2)
+
+
 @pytest.mark.parametrize("bulk", [False, True])
 def test_put_items(store, bulk) -> None:
     pairs = [item(f"i{k}", n=k) for k in range(7)]
