@@ -27,10 +27,10 @@ __all__ = [
     # errors
     "KGError", "RecordError", "RegistryError", "StoreError", "QueryError",
     # records and mapping
-    "Record", "load_record", "dump_record", "record_to_graph",
+    "Record", "load_record", "dump_record", "record_to_graph", "record_to_triples",
     # registry, ontology, validation
     "Registry", "load_registry", "default_registry", "ontology_graph", "load_shapes",
-    "validate_graph", "validate_store",
+    "validate_graph", "validate_triples", "validate_store",
     # store
     "open_store", "Store",
     # build
@@ -43,16 +43,16 @@ __all__ = [
 
 _SUBMODULES = frozenset({"build", "cli", "errors", "evaluate", "extract", "ingest", "iri", "mapping", "networks",
                          "normalize", "ontology", "output", "queries", "readers", "record", "registry", "resources",
-                         "schema", "serve", "sparql_store", "store", "validate"})
+                         "schema", "serve", "shacl_core", "sparql_store", "store", "validate"})
 
 _WHERE = {
     "KGError": "kg.errors", "RecordError": "kg.errors", "RegistryError": "kg.errors",
     "StoreError": "kg.errors", "QueryError": "kg.errors",
     "Record": "kg.record", "load_record": "kg.record", "dump_record": "kg.record",
-    "record_to_graph": "kg.mapping",
+    "record_to_graph": "kg.mapping", "record_to_triples": "kg.mapping",
     "Registry": "kg.registry", "load_registry": "kg.registry", "default_registry": "kg.registry",
     "ontology_graph": ("kg.ontology", "load_ontology"), "load_shapes": "kg.ontology",
-    "validate_graph": "kg.validate", "validate_store": "kg.validate",
+    "validate_graph": "kg.validate", "validate_triples": "kg.validate", "validate_store": "kg.validate",
     "open_store": "kg.store", "Store": "kg.store",
     "add": "kg.build", "stats": "kg.build", "BuildSummary": "kg.build",
     "list_queries": "kg.queries", "load_query": "kg.queries", "run_query": "kg.queries",

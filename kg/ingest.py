@@ -29,7 +29,7 @@ Contract (issue 5, item 2):
   shape, 64 hex digits, but computable before extraction.)
 * **Incremental validation.** With ``validate=True`` each new item graph is
   validated on its own with the registry descriptions it references
-  (``kg.validate.validate_graph``): the cost grows with the new items, not
+  (``kg.validate.validate_triples``): the cost grows with the new items, not
   with the graph. An item with SHACL violations is reported and *not*
   stored (``keep_invalid=True`` stores it anyway, still reported).
 * **Bad input never stops the batch.** Unreadable files (``ReadError`` from
@@ -447,8 +447,8 @@ class _Pipeline:
 
     def _finish(self, file: str, item_id: str, record: Any, text: str | None,
                 meta: dict[str, Any] | None) -> _Outcome:
-        from kg.mapping import record_to_graph
-        from kg.validate import validate_graph
+        from kg.mapping import record_to_triples
+        from kg.validate import validate_triples
 
         iri = str(item_iri(item_id))
         h = item_hash(self.fingerprint, text=text, meta=meta, record=record)
@@ -468,16 +468,16 @@ class _Pipeline:
             except RecordError as exc:
                 return _problem(file, item_id, "record", exc.problem)
         try:
-            g = record_to_graph(record, self.registry, origin=origin, text=text)
+            triples = record_to_triples(record, self.registry, origin=origin, text=text)
         except Exception as exc:  # noqa: BLE001
             return _problem(file, item_id, "map", _why(exc))
         node = URIRef(iri)
-        g.remove((node, LMG.contentHash, None))
-        g.add((node, LMG.contentHash, Literal(h)))
-        outcome = _Outcome(file, item_id, "put", iri, origin, list(g))
+        triples = [t for t in triples if not (t[0] == node and t[1] == LMG.contentHash)]
+        triples.append((node, LMG.contentHash, Literal(h)))
+        outcome = _Outcome(file, item_id, "put", iri, origin, triples)
         if self.validate:
             try:
-                report = validate_graph(g, self.registry)
+                report = validate_triples(triples, node, self.registry)
             except Exception as exc:  # noqa: BLE001
                 return _problem(file, item_id, "validate", _why(exc))
             if not report.conforms:

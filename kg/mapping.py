@@ -74,6 +74,16 @@ def record_to_graph(record: Record, registry: RegistryLike | None = None, *, ori
     checked against the text, mentions and evidence given without offsets
     are anchored at their first occurrence, and the content hash covers it.
     """
+    g = bind_prefixes(Graph(identifier=item_iri(record.item.id), bind_namespaces="core"))
+    for t in record_to_triples(record, registry, origin=origin, text=text):
+        g.add(t)
+    return g
+
+
+def record_to_triples(record: Record, registry: RegistryLike | None = None, *, origin: str = "curated",
+                      text: str | None = None) -> list[tuple]:
+    """The triples of :func:`record_to_graph`, in the order they are made, without
+    building an rdflib graph (what ingest uses: its workers only serialize them)."""
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}")
     item_id = record.item.id
@@ -122,7 +132,7 @@ class _Mapper:
         self.origin = origin
         self.text = text
         self.item = item_iri(record.item.id)
-        self.g = bind_prefixes(Graph(identifier=self.item, bind_namespaces="core"))
+        self.triples: dict[tuple, None] = {}  # an ordered set
         self.iris: dict[str, URIRef] = {}
         self.in_registry: dict[str, bool] = {}
         self.kinds: dict[str, str | None] = {}
@@ -131,14 +141,14 @@ class _Mapper:
         return RecordError(f"item {self.record.item.id!r}: {message}")
 
     def add(self, s: URIRef, p: URIRef, o: Any) -> None:
-        self.g.add((s, p, o))
+        self.triples[(s, p, o)] = None
 
     def local(self, name: str) -> URIRef:
         """A node that belongs to this item (mention, statement, selector): ``id:item/X#name``."""
         return URIRef(f"{self.item}#{name}")
 
     # -- the run -------------------------------------------------------------
-    def run(self) -> Graph:
+    def run(self) -> list[tuple]:
         for e in self.record.entities:
             self.iris[e.id], self.in_registry[e.id], self.kinds[e.id] = self.entity_iri(e)
         self.map_item()
@@ -149,7 +159,7 @@ class _Mapper:
             self.map_relation(n, r)
         for n, q in enumerate(self.record.quotes, 1):
             self.map_quote(n, q)
-        return self.g
+        return list(self.triples)
 
     # -- entities ------------------------------------------------------------
     def entity_iri(self, e: Entity) -> tuple[URIRef, bool, str | None]:

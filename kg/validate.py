@@ -117,9 +117,13 @@ def validate_graph(item_graph: Graph, registry: Any = None, *, engine: str = "au
     will be reported as lacking labels). ``engine``: ``auto``, ``compiled``
     or ``pyshacl`` (see the module doc).
     """
-    t0 = time.perf_counter()
     item = _item_of(item_graph)
-    triples = list(item_graph)
+    return validate_triples(list(item_graph), item, registry, engine=engine)
+
+
+def validate_triples(triples: list[tuple], item: URIRef, registry: Any = None, *, engine: str = "auto") -> Report:
+    """:func:`validate_graph` for the triples of item ``item`` (no rdflib graph needed)."""
+    t0 = time.perf_counter()
     parts: list[Iterable[tuple]] = [triples]
     describe = _describer(registry)
     if describe is not None:
@@ -127,9 +131,11 @@ def validate_graph(item_graph: Graph, registry: Any = None, *, engine: str = "au
         if refs:
             parts.append(describe(refs))
     topics = _topic_triples()
-    for concept in set(item_graph.objects(None, DCTERMS.subject)):
+    for concept in {o for _, p, o in triples if p == DCTERMS.subject}:
         parts.append(topics.get(concept, ()))
-    violations = _check(parts, item, _item_id(item_graph, item), engine)
+    item_id = next((str(o) for s, p, o in triples if s == item and p == DCTERMS.identifier),
+                   str(item).rsplit("/", 1)[-1])
+    violations = _check(parts, item, item_id, engine)
     return Report(violations, 1, time.perf_counter() - t0)
 
 
@@ -349,11 +355,6 @@ def _item_of(g: Graph) -> URIRef:
         if isinstance(s, URIRef):
             return s
     return URIRef("urn:levant-kg:unnamed-graph")
-
-
-def _item_id(g: Graph, item: URIRef) -> str:
-    ident = g.value(item, DCTERMS.identifier)
-    return str(ident) if ident is not None else str(item).rsplit("/", 1)[-1]
 
 
 def _as_item_iri(i: str | URIRef) -> URIRef:

@@ -152,17 +152,17 @@ def test_a_path_that_does_not_exist_stops_before_anything_is_written(tmp_path, s
 def test_items_that_break_the_shapes_are_reported_and_kept_out(tmp_path, store, monkeypatch):
     import kg.validate as kv
 
-    real = kv.validate_graph
+    real = kv.validate_triples
 
-    def strict(g, registry=None):
-        report = real(g, registry)
-        if "bad" in str(g.identifier):
-            report.violations.append(kv.Violation(item=str(g.identifier), shape="Item", focus="id:item/bad",
+    def strict(triples, item, registry=None):
+        report = real(triples, item, registry)
+        if "bad" in str(item):
+            report.violations.append(kv.Violation(item=str(item), shape="Item", focus="id:item/bad",
                                                   path="schema:headline", message="made up for the test",
                                                   item_id="bad"))
         return report
 
-    monkeypatch.setattr(kv, "validate_graph", strict)
+    monkeypatch.setattr(kv, "validate_triples", strict)
     folder = tmp_path / "in"
     write(folder, "ok.json", record("ok"))
     write(folder, "bad.json", record("bad"))

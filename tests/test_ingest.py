@@ -265,18 +265,18 @@ def test_duplicate_items_are_stored_once_and_reported(tmp_path, store):
 
 def test_invalid_graphs_are_reported_and_not_stored(tmp_path, store, monkeypatch):
     folder = text_corpus(tmp_path / "news", 2)
-    real = kg.validate.validate_graph
+    real = kg.validate.validate_triples
     victim = {}
 
-    def picky(graph, registry=None):
-        report = real(graph, registry)
+    def picky(triples, item, registry=None):
+        report = real(triples, item, registry)
         if not victim:
-            victim["iri"] = str(graph.identifier)
-            report.violations.append(kg.validate.Violation(str(graph.identifier), "News item", "id:item/x",
+            victim["iri"] = str(item)
+            report.violations.append(kg.validate.Violation(str(item), "News item", "id:item/x",
                                                            "schema:headline", "made-up violation"))
         return report
 
-    monkeypatch.setattr(kg.validate, "validate_graph", picky)
+    monkeypatch.setattr(kg.validate, "validate_triples", picky)
     s = ingest([folder], store, report=tmp_path / "r.jsonl", progress=False)
     assert (s.added, s.invalid, s.skipped) == (1, 1, 1)
     assert victim["iri"] not in {str(i) for i in store.items()}
@@ -291,7 +291,7 @@ def test_validate_false_skips_validation(tmp_path, store, monkeypatch):
     def boom(*a, **k):
         raise AssertionError("validation must not run")
 
-    monkeypatch.setattr(kg.validate, "validate_graph", boom)
+    monkeypatch.setattr(kg.validate, "validate_triples", boom)
     s = ingest([text_corpus(tmp_path / "news", 2)], store, progress=False, validate=False)
     assert s.added == 2
 
