@@ -6,7 +6,6 @@ depend on the bundled data; ``test_bundled_registry`` checks the real one.
 from __future__ import annotations
 
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -378,12 +377,10 @@ def test_missing_folder(tmp_path: Path) -> None:
 # -- the bundled registry --------------------------------------------------------
 
 def test_bundled_registry() -> None:
-    """The real registry loads without problems, is big enough, and loads fast."""
-    t0 = time.perf_counter()
+    """The real registry loads without problems and is big enough (how fast it
+    loads is not asserted: timings belong to bench/)."""
     reg = load_registry()
-    elapsed = time.perf_counter() - t0
     assert len(reg.orgs) >= 250, f"the bundled registry has only {len(reg.orgs)} organizations"
     assert default_registry() is default_registry()
-    assert elapsed < 1.0, f"loading the registry took {elapsed:.2f} s"
     for code in ("JO", "LB", "SY", "IQ", "TR", "EG", "PS"):
         assert code in reg.places, code
