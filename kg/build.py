@@ -40,28 +40,12 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from kg.errors import KGError, RecordError
+from kg.ingest import Problem
 
 __all__ = ["build", "add", "stats", "BuildSummary", "Stats", "Problem", "extraction_available"]
 
 _RECORD_SUFFIXES = (".gold.json", ".json")
 _REGISTRY_GRAPH_IRI = "https://w3id.org/levant-kg/id/graph/registry"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """An input or item that was not stored: where, at which step, why."""
-
-    file: str
-    item: str | None
-    stage: str  # read | record | extract | map | validate | store | duplicate | skipped
-    reason: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"file": self.file, "item": self.item, "stage": self.stage, "reason": self.reason}
-
-    def line(self) -> str:
-        item = f" (item {self.item})" if self.item else ""
-        return f"{self.file}{item}: {self.reason}" if self.file else f"item {self.item}: {self.reason}"
 
 
 # -- statistics (SPARQL over the store) ----------------------------------------------
@@ -408,7 +392,7 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
         summary.added, summary.replaced, summary.unchanged = res.added, res.replaced, res.unchanged
         summary.extracted, summary.curated = res.extracted, res.curated
         summary.stored_items = list(res.stored_items)
-        summary.problems += [Problem(p.file, p.item, p.stage, p.reason) for p in res.problems]
+        summary.problems += res.problems
     elif graphs:
         from kg.ingest import _ensure_graphs  # the registry and ontology graphs, even with no item
 

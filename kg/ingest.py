@@ -1,6 +1,6 @@
 """Batch ingest of news files into a store: resumable, incremental, reporting what it skips.
 
-``levant-kg build`` and ``levant-kg ingest`` call :func:`ingest`; notebooks can
+``levant-kg build`` and ``levant-kg add`` call :func:`ingest` (through kg.build); notebooks can
 too. For every news item met under the given files and folders it does::
 
     read (kg.readers) -> hash -> [skip: stored with the same hash]
@@ -104,11 +104,15 @@ class Problem:
 
     file: str
     item: str | None
-    stage: str  # read | record | extract | map | validate | store | duplicate
+    stage: str  # read | record | extract | map | validate | store | duplicate | skipped
     reason: str
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "item": self.item, "stage": self.stage, "reason": self.reason}
+
+    def line(self) -> str:
+        item = f" (item {self.item})" if self.item else ""
+        return f"{self.file}{item}: {self.reason}" if self.file else f"item {self.item}: {self.reason}"
 
 
 @dataclass
