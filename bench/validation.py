@@ -146,7 +146,7 @@ def report(n: int, res: dict[str, Any], limit: float) -> str:
              f"{1000 * a['add_seconds'] / max(a['added'], 1):.0f}", "-", f"{a['rss_mb']:.0f}"],
             [f"incremental: validate the {k} new item graphs (compiled shapes)", k, fmt_s(inc),
              f"{1000 * inc / k:.1f}", "1.0", f"{a['rss_mb']:.0f}"],
-            [f"incremental: the same with pyshacl", k, fmt_s(a["incremental_pyshacl_seconds"]),
+            ["incremental: the same with pyshacl", k, fmt_s(a["incremental_pyshacl_seconds"]),
              f"{1000 * a['incremental_pyshacl_seconds'] / k:.1f}",
              f"{a['incremental_pyshacl_seconds'] / max(inc, 1e-6):.1f}", f"{a['rss_mb']:.0f}"]]
     if "skipped" in w:

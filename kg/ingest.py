@@ -68,7 +68,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import importlib.util
-import io
 import json
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
@@ -82,7 +81,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 
 from kg.errors import KGError, RecordError
 from kg.iri import LMG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, item_iri

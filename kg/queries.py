@@ -44,7 +44,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 

@@ -13,7 +13,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-from rdflib import Literal, URIRef
 
 import kg.extract
 import kg.validate

@@ -6,15 +6,14 @@ import datetime as dt
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.iri import ID, LMG, item_iri
+from kg.iri import ID, item_iri
 from kg.output import display_width, render, render_sections
-from kg.queries import (NamedQuery, QueryResult, bind_params, list_queries, load_query, parse_query, run_query,
+from kg.queries import (QueryResult, bind_params, list_queries, load_query, parse_query, run_query,
                         to_term, with_prefixes)
 from kg.resources import data_path, queries_dir
 from kg.store import open_store
@@ -334,7 +333,7 @@ def test_results_turn_into_python_values_and_dataframes(store):
     assert d["first_date"] is None or isinstance(d["first_date"], dt.date)
     assert list(res)[0] == d and res.column("actor")[0] == d["actor"]
     assert "QueryResult actors-by-kind" in repr(res) and "<table>" in res._repr_html_()
-    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pandas")
     df = res.to_dataframe()
     assert list(df.columns) == res.vars and len(df) == len(res)
 

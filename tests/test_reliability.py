@@ -28,12 +28,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from kg.errors import KGError
 from kg.ingest import ingest
-from kg.iri import LMG, REGISTRY_GRAPH, item_iri
+from kg.iri import REGISTRY_GRAPH, item_iri
 from kg.resources import data_path
 from kg.store import open_store
 

@@ -15,16 +15,14 @@ back to the original.
 """
 from __future__ import annotations
 
-import bisect
 import calendar
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Iterator
 
 import yaml
 
-from kg.normalize import ARABIC_RE, Normalized, normalize
+from kg.normalize import Normalized, normalize
 from kg.resources import data_path
 
 __all__ = ["ItemMeta", "read_item", "find_dates", "detect_lang", "load_agencies", "Agency"]
