@@ -14,13 +14,10 @@ What is taken from the inputs:
   extraction.
 * A record beside its text (``NAME.gold.json`` or ``NAME.json`` next to
   ``NAME.txt``) is the item's evaluation gold, not a curated record: it is
-  not used when the text can be extracted. Give it with ``curated`` to make
+  not used. Give it with ``curated`` to make
   it the item's record.
 * Records without a text (``NAME.json``, ``NAME.gold.json``) are items of
   their own (origin "curated").
-* Without the extractor (``kg.extract`` not installed), records are used
-  whether or not a text is beside them (the text then anchors the record's
-  mentions), and a text without a record is reported as skipped.
 
 A malformed record, an unreadable file or an item that fails is reported
 with its file and reason (``BuildSummary.problems``) and the batch goes on.
@@ -29,20 +26,18 @@ Items whose graphs break the SHACL shapes are reported and, unless
 """
 from __future__ import annotations
 
-import importlib.util
 import os
 import sys
 import time
 import types
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable
 
 from kg.errors import KGError, RecordError
 from kg.ingest import Problem
 
-__all__ = ["build", "add", "stats", "BuildSummary", "Stats", "Problem", "extraction_available"]
+__all__ = ["build", "add", "stats", "BuildSummary", "Stats", "Problem"]
 
 _RECORD_SUFFIXES = (".gold.json", ".json")
 _REGISTRY_GRAPH_IRI = "https://w3id.org/levant-kg/id/graph/registry"
@@ -196,7 +191,6 @@ class BuildSummary:
     curated: int = 0
     problems: list[Problem] = field(default_factory=list)
     stored_items: list[str] = field(default_factory=list)
-    extraction: bool = False
     seconds: float = 0.0
     stats: Stats | None = None
 
@@ -228,7 +222,7 @@ class BuildSummary:
             "files": self.files, "items": self.items, "stored": self.stored, "added": self.added,
             "replaced": self.replaced, "unchanged": self.unchanged, "skipped": self.skipped,
             "violations": len(self.violations), "extracted": self.extracted, "curated": self.curated,
-            "extraction": self.extraction, "seconds": round(self.seconds, 3),
+            "seconds": round(self.seconds, 3),
             "problems": [p.to_dict() for p in self.problems],
             "stats": self.stats.to_dict() if self.stats else None,
         }
@@ -274,18 +268,6 @@ class BuildSummary:
 
 # -- inputs ------------------------------------------------------------------------------
 
-@cache
-def extraction_available() -> bool:
-    """Whether text extraction (``kg.extract.extract``) is installed."""
-    if importlib.util.find_spec("kg.extract") is None:
-        return False
-    try:
-        from kg.extract import extract  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 def _record_stem(p: Path) -> str | None:
     name = p.name
     for suffix in _RECORD_SUFFIXES:
@@ -294,8 +276,7 @@ def _record_stem(p: Path) -> str | None:
     return None
 
 
-def _plan(paths: Iterable[str | os.PathLike], curated: Any, extraction: bool
-          ) -> tuple[list[Path], list[Problem], int]:
+def _plan(paths: Iterable[str | os.PathLike]) -> tuple[list[Path], list[Problem], int]:
     """The files to hand to the ingest, and what is skipped before it (with reasons)."""
     from kg.ingest import iter_input_files
     from kg.record import load_record
@@ -309,47 +290,18 @@ def _plan(paths: Iterable[str | os.PathLike], curated: Any, extraction: bool
     records = [f for f in files if _record_stem(f) is not None]
     news = [f for f in files if _record_stem(f) is None]
     texts = {(f.parent, f.stem) for f in news}
-    curated_names = _curated_names(curated)
-    take: list[Path] = []
+    take: list[Path] = list(news)
     problems: list[Problem] = []
-    with_record: set[tuple[Path, str]] = set()
     for r in records:
-        stem = _record_stem(r)
         try:
-            rec = load_record(r)
+            load_record(r)
         except RecordError as exc:
             problems.append(Problem(str(r), None, "record", exc.problem))
             continue
-        beside = (r.parent, stem) in texts
-        if extraction and beside:
+        if (r.parent, _record_stem(r)) in texts:
             continue  # the text's evaluation gold, not a curated record
-        with_record.add((r.parent, stem))
-        curated_names.add(rec.item.id)
         take.append(r)
-    for f in news:
-        if extraction or (f.parent, f.stem) in with_record or f.stem in curated_names:
-            take.append(f)
-        else:
-            problems.append(Problem(str(f), None, "skipped",
-                                    "no record for this text, and text extraction is not available "
-                                    "(kg.extract is not installed)"))
     return sorted(take), problems, len(files)
-
-
-def _curated_names(curated: Any) -> set[str]:
-    """Item ids and file names of the curated records (to match texts when extraction is missing)."""
-    names: set[str] = set()
-    if curated is None:
-        return names
-    if isinstance(curated, Mapping):
-        return {str(k) for k in curated}
-    from kg.ingest import iter_input_files
-
-    for p in iter_input_files([curated] if isinstance(curated, (str, os.PathLike)) else list(curated)):
-        stem = _record_stem(p)
-        if stem:
-            names.add(stem)
-    return names
 
 
 def _has_registry(store: Any) -> bool:
@@ -381,10 +333,8 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
     from kg.ingest import ingest
 
     t0 = time.perf_counter()
-    extraction = extraction_available()
-    take, problems, nfiles = _plan(paths, curated, extraction)
-    summary = BuildSummary(files=nfiles, extraction=extraction, problems=list(problems))
-    summary.items = sum(1 for p in problems if p.stage == "skipped")
+    take, problems, nfiles = _plan(paths)
+    summary = BuildSummary(files=nfiles, problems=list(problems))
     if take or curated is not None:
         res = ingest(take, store, curated=curated, validate=validate, progress=progress, report=report,
                      workers=workers, registry=registry, keep_invalid=keep_invalid, graphs=graphs, force=force)

@@ -384,13 +384,6 @@ def import_(ctx, file, fmt):
 
 # -- extraction and evaluation (kg.extract, kg.evaluate) ------------------------------------------
 
-def _need(module: str, what: str):
-    try:
-        return importlib.import_module(module)
-    except ImportError as exc:
-        raise KGError(f"{what} is not available in this installation ({module}: {exc})") from None
-
-
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--out", type=click.Path(file_okay=False), metavar="DIR",
@@ -403,12 +396,13 @@ def extract(ctx, paths, out):
     items: one NAME.json per item in --out DIR. Items that cannot be read
     are reported on standard error (exit code 2).
     """
-    ex = _need("kg.extract", "text extraction")
-    readers = _need("kg.readers", "the news readers")
+    from kg.extract import extract as extract_text
+    from kg.readers import NewsItem, read_path
+
     items, failures = [], []
     for path in paths:
-        for x in readers.read_path(Path(path)):
-            (items if isinstance(x, readers.NewsItem) else failures).append(x)
+        for x in read_path(Path(path)):
+            (items if isinstance(x, NewsItem) else failures).append(x)
     if not out and len(items) > 1:
         raise KGError(f"{len(items)} items: give --out DIR to write one record per item")
     if out:
@@ -416,7 +410,7 @@ def extract(ctx, paths, out):
     for item in items:
         meta = {k: getattr(item, k) for k in ("url", "title", "published", "source", "lang") if getattr(item, k, None)}
         name = item.name or item.id
-        record = ex.extract(item.text, item_id=name, meta=meta)
+        record = extract_text(item.text, item_id=name, meta=meta)
         if out:
             target = Path(out) / f"{name}.json"
             tmp = target.with_name(f".{target.name}.part")
@@ -438,9 +432,9 @@ def extract(ctx, paths, out):
 def evaluate(gold_dir, verbose, fmt):
     """Score extraction against the gold records (NAME.gold.json beside NAME.txt) of GOLD_DIR:
     precision, recall and F1 per entity type and relation type."""
-    ev = _need("kg.evaluate", "evaluation")
-    _need("kg.extract", "text extraction")
-    scores = ev.evaluate(gold_dir, verbose=verbose)
+    from kg.evaluate import evaluate as score
+
+    scores = score(gold_dir, verbose=verbose)
     if fmt == "json":
         click.echo(json.dumps(scores.to_dict(), ensure_ascii=False, indent=2))
     elif fmt == "csv":
@@ -463,11 +457,12 @@ def evaluate(gold_dir, verbose, fmt):
 @click.pass_context
 def serve(ctx, host, port, writable):
     """Serve the store folder as a SPARQL 1.1 endpoint with the Oxigraph server, until Ctrl-C."""
-    srv = _need("kg.serve", "the SPARQL server")
+    from kg.serve import serve as serve_store
+
     spec = _spec(ctx)
     if not _is_path(spec):
         raise KGError("serve needs a store folder (--store PATH), not a URL or :memory:", spec)
-    ctx.exit(srv.serve(spec, host=host, port=port, read_only=not writable) or 0)
+    ctx.exit(serve_store(spec, host=host, port=port, read_only=not writable) or 0)
 
 
 # -- extensions -------------------------------------------------------------------------------------

@@ -67,7 +67,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 import json
 import multiprocessing as mp
 from concurrent.futures import ProcessPoolExecutor
@@ -79,7 +78,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import IO, Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 from rdflib import Literal, URIRef
 
@@ -87,11 +86,9 @@ from kg.errors import KGError, RecordError
 from kg.iri import LMG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, item_iri
 
 __all__ = ["ingest", "IngestSummary", "Problem", "pipeline_fingerprint", "item_hash", "iter_input_files",
-           "stored_hashes", "FALLBACK_MAX_BYTES"]
+           "stored_hashes"]
 
 HASH_VERSION = "levant-kg-ingest/1"
-FALLBACK_MAX_BYTES = 20 * 1024 * 1024
-"""Size limit of a file when kg.readers is absent (the readers document their own)."""
 _RECORD_PEEK_BYTES = 20 * 1024 * 1024
 
 
@@ -203,11 +200,9 @@ def _fingerprint(registry_path: str | None) -> str:
 
 
 def _extractor_version() -> str:
-    try:
-        import kg.extract as ex
-    except ImportError:
-        return "none"
-    return str(getattr(ex, "__version__", getattr(ex, "VERSION", "")))
+    from kg.extract import __version__
+
+    return __version__
 
 
 def _package_version() -> str:
@@ -234,75 +229,16 @@ def item_hash(fingerprint: str, *, text: str | None, meta: Mapping[str, Any] | N
 
 # -- reading ---------------------------------------------------------------------------
 
-@dataclass
-class _Item:
-    """The fallback NewsItem (kg.readers' has the same fields)."""
-
-    id: str
-    text: str
-    path: str
-    url: str | None = None
-    title: str | None = None
-    published: str | None = None
-    source: str | None = None
-    lang: str | None = None
-    fmt: str = "text"
-
-
-@dataclass
-class _ReadError:
-    path: str
-    reason: str
-
-
-def _fallback_read(path: Path) -> Iterator[Any]:
-    """Plain text only (``NAME.txt``: item id NAME), while kg.readers is absent."""
-    if path.suffix.lower() not in (".txt", ".text"):
-        yield _ReadError(str(path), f"unsupported file type {path.suffix or '(none)'!r} (plain .txt only "
-                                    "until kg.readers is installed)")
-        return
-    try:
-        size = path.stat().st_size
-        if size > FALLBACK_MAX_BYTES:
-            yield _ReadError(str(path), f"file too large ({size} bytes > {FALLBACK_MAX_BYTES})")
-            return
-        data = path.read_bytes()
-    except OSError as exc:
-        yield _ReadError(str(path), f"cannot read ({exc.strerror or exc})")
-        return
-    if b"\x00" in data:
-        yield _ReadError(str(path), "binary file (NUL bytes)")
-        return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield _ReadError(str(path), f"not UTF-8 text (byte {exc.start})")
-        return
-    if not text.strip():
-        yield _ReadError(str(path), "empty item")
-        return
-    yield _Item(id=path.stem, text=text, path=str(path))
-
-
-@cache
-def _reader() -> Callable[[Path], Iterable[Any]]:
-    if importlib.util.find_spec("kg.readers") is None:
-        return _fallback_read
-    from kg.readers import read_path  # errors here are bugs to see, not to hide
-
-    return read_path
-
-
 def _is_read_error(x: Any) -> bool:
-    return hasattr(x, "reason") and not hasattr(x, "text")
+    from kg.readers import ReadError
+
+    return isinstance(x, ReadError)
 
 
 @cache
 def _folder_extensions() -> frozenset[str]:
     """Extensions taken from folders: the readers' news formats and .json (curated records).
     A file named explicitly is always taken (and reported when it cannot be read)."""
-    if _reader() is _fallback_read:
-        return frozenset({".txt", ".text", ".json"})
     from kg.readers import EXTENSIONS
 
     return frozenset(EXTENSIONS) | {".json"}
@@ -415,9 +351,11 @@ class _Pipeline:
 
     # one file -> its items
     def run_file(self, path: str) -> list[_Outcome]:
+        from kg.readers import read_path
+
         out: list[_Outcome] = []
         try:
-            for x in _reader()(Path(path)):
+            for x in read_path(Path(path)):
                 if _is_read_error(x):
                     where = getattr(x, "where", None)
                     reason = f"{where}: {x.reason}" if where else str(x.reason)
@@ -641,10 +579,8 @@ class _ReportFile:
 def _progress_bar(enabled: bool, total: int) -> Any:
     if not enabled or not sys.stderr.isatty():
         return None
-    try:
-        from tqdm import tqdm
-    except ImportError:
-        return None
+    from tqdm import tqdm
+
     return tqdm(total=total, unit="item", file=sys.stderr, dynamic_ncols=True, smoothing=0.1,
                 desc="ingest")
 

@@ -112,10 +112,8 @@ def validate_graph(item_graph: Graph, registry: Any = None, *, engine: str = "au
 
     ``registry`` supplies the descriptions of referenced registry nodes: a
     ``kg.registry.Registry`` (its ``describe``), an rdflib Graph holding the
-    registry graph, or None for the default registry (``kg.registry.default_registry()``;
-    when that module is missing, registry nodes are left undescribed and
-    will be reported as lacking labels). ``engine``: ``auto``, ``compiled``
-    or ``pyshacl`` (see the module doc).
+    registry graph, or None for the default registry (``kg.registry.default_registry()``).
+    ``engine``: ``auto``, ``compiled`` or ``pyshacl`` (see the module doc).
     """
     item = _item_of(item_graph)
     return validate_triples(list(item_graph), item, registry, engine=engine)
@@ -125,11 +123,9 @@ def validate_triples(triples: list[tuple], item: URIRef, registry: Any = None, *
     """:func:`validate_graph` for the triples of item ``item`` (no rdflib graph needed)."""
     t0 = time.perf_counter()
     parts: list[Iterable[tuple]] = [triples]
-    describe = _describer(registry)
-    if describe is not None:
-        refs = _referenced(triples)
-        if refs:
-            parts.append(describe(refs))
+    refs = _referenced(triples)
+    if refs:
+        parts.append(_describer(registry)(refs))
     topics = _topic_triples()
     for concept in {o for _, p, o in triples if p == DCTERMS.subject}:
         parts.append(topics.get(concept, ()))
@@ -305,8 +301,6 @@ def _referenced(g: Iterable[tuple]) -> list[URIRef]:
 def _describer(registry: Any):
     if registry is None:
         registry = _default_registry()
-        if registry is None:
-            return None
     if isinstance(registry, Graph):
         return lambda iris: _describe_from_graph(registry, iris)
     key_of = getattr(registry, "key_of", None)
@@ -338,10 +332,8 @@ def _describe_from_graph(reg: Graph, iris: Iterable[URIRef]) -> Graph:
 
 
 def _default_registry():
-    try:
-        from kg.registry import default_registry
-    except ImportError:
-        return None
+    from kg.registry import default_registry
+
     return default_registry()
 
 

@@ -92,30 +92,10 @@ def test_build_is_resumable_and_idempotent(store):
     assert forced.replaced == 14 and len(store) == quads
 
 
-@pytest.mark.skipif(not kb.extraction_available(), reason="kg.extract is not installed")
 def test_texts_are_extracted_and_gold_beside_them_is_not_input(store):
     summary = kb.build([SAMPLES], store)
     assert summary.extracted == 14 and summary.curated == 0 and summary.stored == 14
     assert {d["origin"]: d["items"] for d in summary.stats.items_by_origin} == {"extracted": 14}
-
-
-def test_without_the_extractor_records_are_used_and_bare_texts_are_skipped(tmp_path, store, monkeypatch):
-    monkeypatch.setattr(kb, "extraction_available", lambda: False)
-    folder = tmp_path / "in"
-    write(folder, "with-record.txt", "ورشة عمل حول الهجرة\nنظمت المنظمة الدولية للهجرة ورشة عمل حضرتها وزارة العمل "
-                                     "وتحدث فيها سامي الخطيب.\n")
-    write(folder, "with-record.gold.json", record("with-record"))
-    write(folder, "bare.txt", "خبر بلا سجل\nنص الخبر.\n")
-    write(folder, "alone.json", record("alone"))
-    summary = kb.build([folder], store)
-    assert sorted(summary.stored_items) == ["alone", "with-record"]
-    assert [(Path(p.file).name, p.stage) for p in summary.problems] == [("bare.txt", "skipped")]
-    assert "kg.extract is not installed" in summary.problems[0].reason
-    assert summary.exit_code == 2
-    # the text anchored the record's mentions: offsets are in the graph
-    g = store.item_graph(item_iri("with-record"))
-    starts = [o for o in g.objects(None, kg.iri.OA.start)]
-    assert starts
 
 
 # -- bad input -----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from kg.extract.doc import Doc, Ent
 from kg.extract.lexicon import Lexicons
+from kg.extract.metadata import find_dates
 from kg.extract.registry_index import RegistryIndex
 from kg.extract.tokens import ARABIC, LATIN, NUMBER, PUNCT
 
@@ -659,12 +660,8 @@ class EventFinder:
         else:
             ev.country = doc.country
         # date
-        try:
-            from kg.extract.metadata import find_dates
-        except ImportError:  # pragma: no cover
-            find_dates = None
         date = None
-        if find_dates is not None and anchor is not None:
+        if anchor is not None:
             ss, se = doc.sent_range(anchor)
             a, b = toks[ss].start, toks[se - 1].end
             pub = getattr(doc.meta, "published", None)
