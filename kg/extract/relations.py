@@ -180,6 +180,15 @@ class RelationFinder:
         ent.info.setdefault("display", {})[(j, ge)] = base
         return ent, ge
 
+    def take_group(self, j: int, end: int, out: list[Ent]) -> int | None:
+        """A group of people named at token ``j`` joins ``out``; the token after it, or None."""
+        g = self.group_at(j, end)
+        if g is None:
+            return None
+        if g[0] not in out:
+            out.append(g[0])
+        return g[1]
+
     def cue_at(self, k: int) -> bool:
         return bool(self.lx.all_cues.matches_at(self.toks, k))
 
@@ -200,12 +209,9 @@ class RelationFinder:
                 j += 1
                 continue
             if groups and t.script != PUNCT:
-                g = self.group_at(j, end)
-                if g is not None:
-                    if g[0] not in out:
-                        out.append(g[0])
-                    j = g[1]
-                    skipped = 0
+                after = self.take_group(j, end, out)
+                if after is not None:
+                    j, skipped = after, 0
                     continue
             o = doc.occ.get(j)
             if o is not None and o[0].type == "Organization" and j in posts:
@@ -281,12 +287,9 @@ class RelationFinder:
                 skipped = 0
                 continue
             if groups:
-                g = self.group_at(j, end)
-                if g is not None:
-                    if g[0] not in out:
-                        out.append(g[0])
-                    j = g[1]
-                    skipped = 0
+                after = self.take_group(j, end, out)
+                if after is not None:
+                    j, skipped = after, 0
                     continue
             if t.script == PUNCT and t.norm in (".", ";", ":", "?", "!", "”", "“", '"', "«", "»", "("):
                 break
