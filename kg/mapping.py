@@ -211,30 +211,21 @@ class _Mapper:
         return counter
 
     def map_mention(self, name: str, node: URIRef, m: Mention, what: str) -> None:
-        ann, target = self.local(name), self.local(f"{name}-target")
-        self.add(ann, RDF.type, LMG.Mention)
-        self.add(ann, RDF.type, OA.Annotation)
-        self.add(ann, OA.hasBody, node)
-        self.add(ann, OA.hasTarget, target)
-        self.add(ann, PROV.wasDerivedFrom, self.item)
-        self.add(target, RDF.type, OA.SpecificResource)
-        self.add(target, OA.hasSource, self.item)
-        for selector in self.selectors(name, m.text, m.start, m.end, what):
-            self.add(target, OA.hasSelector, selector)
+        mention = self.local(name)
+        self.add(mention, RDF.type, LMG.Mention)
+        self.add(mention, LMG.refersTo, node)
+        self.words(mention, m.text, m.start, m.end, what)
 
-    def selectors(self, name: str, exact: str, start: int | None, end: int | None, what: str) -> list[URIRef]:
-        """TextQuoteSelector, plus TextPositionSelector when the span is known or found in the text."""
-        quote = self.local(f"{name}-quote")
-        self.add(quote, RDF.type, OA.TextQuoteSelector)
-        self.add(quote, OA.exact, Literal(exact))
+    def words(self, node: URIRef, exact: str, start: int | None, end: int | None, what: str,
+              predicate: URIRef = OA.exact) -> None:
+        """The words of the item on the node itself (``oa:exact``; a quotation's
+        ``schema:text``), plus ``oa:start``/``oa:end`` when the span is known or
+        found in the text: one node per span, not a chain of selectors."""
+        self.add(node, predicate, Literal(exact))
         span = self.span(exact, start, end, what)
-        if span is None:
-            return [quote]
-        pos = self.local(f"{name}-pos")
-        self.add(pos, RDF.type, OA.TextPositionSelector)
-        self.add(pos, OA.start, Literal(span[0], datatype=XSD.integer))
-        self.add(pos, OA.end, Literal(span[1], datatype=XSD.integer))
-        return [quote, pos]
+        if span is not None:
+            self.add(node, OA.start, Literal(span[0], datatype=XSD.integer))
+            self.add(node, OA.end, Literal(span[1], datatype=XSD.integer))
 
     def span(self, exact: str, start: Any, end: Any, what: str) -> tuple[int, int] | None:
         if start is None and end is None:
@@ -298,24 +289,16 @@ class _Mapper:
             self.add(st, LMG.role, Literal(role))
         if spec.iati_role is not None:
             self.add(st, LMG.iatiRole, Literal(int(spec.iati_role)))
-        self.add(st, PROV.wasDerivedFrom, self.item)
         if r.evidence is not None:
             ev = r.evidence
-            for selector in self.selectors(f"r{n}", ev.text, ev.start, ev.end,
-                                           f"evidence of {r.type} {r.subject}->{r.object}"):
-                self.add(st, LMG.evidence, selector)
+            self.words(st, ev.text, ev.start, ev.end, f"evidence of {r.type} {r.subject}->{r.object}")
 
     # -- quotes ----------------------------------------------------------------
     def map_quote(self, n: int, q: Quote) -> None:
         node = self.local(f"q{n}")
         self.add(node, RDF.type, LMG.Quotation)
         self.add(node, LMG.speaker, self.iris[q.speaker])
-        self.add(node, SDO.text, Literal(q.text))
-        self.add(node, PROV.wasDerivedFrom, self.item)
-        span = self.span(q.text, q.start, q.end, f"quote {n} of {q.speaker!r}")
-        if span is not None:
-            self.add(node, OA.start, Literal(span[0], datatype=XSD.integer))
-            self.add(node, OA.end, Literal(span[1], datatype=XSD.integer))
+        self.words(node, q.text, q.start, q.end, f"quote {n} of {q.speaker!r}", SDO.text)
 
 
 # -- registry access (duck-typed on the kg.registry contract) -----------------

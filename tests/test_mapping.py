@@ -346,39 +346,41 @@ def test_language_tags_follow_the_script():
 
 # -- mentions -------------------------------------------------------------------
 
-def test_mentions_are_numbered_in_record_order_with_selectors():
+def test_mentions_are_numbered_in_record_order_with_their_words():
     g = full_graph()
     m1 = local("m1")
-    assert set(g.objects(m1, RDF.type)) == {LMG.Mention, OA.Annotation}
-    assert g.value(m1, OA.hasBody) == IOM and g.value(m1, PROV.wasDerivedFrom) == X
-    target = g.value(m1, OA.hasTarget)
-    assert target == local("m1-target") and g.value(target, OA.hasSource) == X
-    assert set(g.objects(target, OA.hasSelector)) == {local("m1-quote"), local("m1-pos")}
-    assert g.value(local("m1-quote"), OA.exact) == Literal("International Organization for Migration")
-    start, end = g.value(local("m1-pos"), OA.start), g.value(local("m1-pos"), OA.end)
+    assert set(g.objects(m1, RDF.type)) == {LMG.Mention}
+    assert g.value(m1, LMG.refersTo) == IOM
+    assert g.value(m1, OA.exact) == Literal("International Organization for Migration")
+    start, end = g.value(m1, OA.start), g.value(m1, OA.end)
     assert start.datatype == end.datatype == rdflib.XSD.integer
     assert TEXT[start.toPython():end.toPython()] == "International Organization for Migration"
-    assert g.value(local("m2"), OA.hasBody) == IOM and g.value(local("m3"), OA.hasBody) == IOM_JO
+    assert g.value(local("m2"), LMG.refersTo) == IOM and g.value(local("m3"), LMG.refersTo) == IOM_JO
     n = sum(len(e["mentions"]) for e in full_dict()["entities"])
     assert len(set(g.subjects(RDF.type, LMG.Mention))) == n
-    assert (local(f"m{n}"), OA.hasBody, AMMAN) in g
+    assert (local(f"m{n}"), LMG.refersTo, AMMAN) in g
+    # one node per mention: no annotation, target or selector nodes, no per-node item link
+    assert not any(str(s).endswith(("-target", "-quote", "-pos")) for s in g.subjects())
+    assert not set(g.triples((None, PROV.wasDerivedFrom, None)))
 
 
-def test_every_position_selector_points_at_its_words():
+def test_every_offset_points_at_its_words():
     g = full_graph()
-    for pos in g.subjects(RDF.type, OA.TextPositionSelector):
-        quote = URIRef(str(pos)[:-len("-pos")] + "-quote")
-        s, e = g.value(pos, OA.start).toPython(), g.value(pos, OA.end).toPython()
-        assert TEXT[s:e] == str(g.value(quote, OA.exact))
+    spans = list(g.subjects(OA.start, None))
+    assert len(spans) > 3
+    for node in spans:
+        s, e = g.value(node, OA.start).toPython(), g.value(node, OA.end).toPython()
+        assert TEXT[s:e] == str(g.value(node, OA.exact) or g.value(node, SDO.text))
 
 
 def test_mentions_without_offsets():
-    # "IOM Jordan" has no offsets: found in the text when given, quote only without it
+    # "IOM Jordan" has no offsets: found in the text when given, words only without it
     with_text = full_graph()
-    assert (local("m3-target"), OA.hasSelector, local("m3-pos")) in with_text
+    assert with_text.value(local("m3"), OA.start) is not None
     without = record_to_graph(full_record())
-    assert set(without.objects(local("m3-target"), OA.hasSelector)) == {local("m3-quote")}
-    assert (local("m1-target"), OA.hasSelector, local("m1-pos")) in without  # offsets from the record
+    assert without.value(local("m3"), OA.exact) == Literal("IOM Jordan")
+    assert without.value(local("m3"), OA.start) is None and without.value(local("m3"), OA.end) is None
+    assert without.value(local("m1"), OA.start) is not None  # offsets from the record
 
 
 def test_offsets_that_do_not_match_the_text_are_refused():
@@ -421,15 +423,16 @@ def test_statement_nodes_carry_the_record_relation_and_its_evidence():
     r2, r4, r5 = local("r2"), local("r4"), local("r5")
     assert g.value(r2, LMG.relationType) == Literal("holds_post") and g.value(r2, LMG.role) == Literal("Chief of Mission")
     assert g.value(r2, LMG.statementSubject) == DOE and g.value(r2, LMG.statementObject) == IOM_JO
-    assert set(g.objects(r2, LMG.evidence)) == {local("r2-quote"), local("r2-pos")}
-    assert g.value(local("r2-quote"), OA.exact) == Literal("IOM Jordan Chief of Mission Jane Doe")
+    assert g.value(r2, OA.exact) == Literal("IOM Jordan Chief of Mission Jane Doe")
+    assert g.value(r2, OA.start) is not None and g.value(r2, OA.end) is not None
     assert g.value(local("r3"), LMG.role) == Literal("Member")
     # funds: subject is the funder as in the record, though schema:funder points the other way
     assert g.value(r4, LMG.statementSubject) == EU and g.value(r4, LMG.statementObject) == PROJ
     assert g.value(r4, LMG.iatiRole) == Literal(1) and g.value(r5, LMG.iatiRole) == Literal(4)
-    assert set(g.objects(r4, LMG.evidence)) == {local("r4-quote"), local("r4-pos")}  # located in the text
+    assert TEXT[g.value(r4, OA.start).toPython():g.value(r4, OA.end).toPython()] == str(g.value(r4, OA.exact))
     assert g.value(local("r1"), LMG.iatiRole) is None
-    assert all(g.value(s, PROV.wasDerivedFrom) == X for s in statements)
+    # the item of a statement is the graph it lives in, and the start of its IRI
+    assert all(str(s).startswith(f"{X}#") for s in statements)
 
 
 def test_relation_between_one_node_writes_no_self_loop():
@@ -471,11 +474,10 @@ def test_gold_records_map_deterministically(path):
     n_mentions = sum(len(e.mentions) for e in record.entities)
     assert len(set(g.subjects(RDF.type, LMG.Mention))) == n_mentions
     assert len(set(g.subjects(RDF.type, LMG.Statement))) == len(record.relations)
-    # evidence: every mention found in the text points at its words
-    for pos in g.subjects(RDF.type, OA.TextPositionSelector):
-        quote = URIRef(str(pos)[:-len("-pos")] + "-quote")
-        s, e = g.value(pos, OA.start).toPython(), g.value(pos, OA.end).toPython()
-        assert text[s:e] == str(g.value(quote, OA.exact))
+    # evidence: every span found in the text points at its words
+    for node in g.subjects(OA.start, None):
+        s, e = g.value(node, OA.start).toPython(), g.value(node, OA.end).toPython()
+        assert text[s:e] == str(g.value(node, OA.exact) or g.value(node, SDO.text))
     if record.item.title:
         lang = g.value(item, SDO.headline).language
         assert lang == ("ar" if record.item.lang == "ar" else "en")
@@ -517,15 +519,14 @@ REUSED_TERMS = {
     "org": {"Organization", "FormalOrganization", "OrganizationalUnit", "Post", "subOrganizationOf", "holds",
             "postIn"},
     "foaf": {"Person", "Agent"},
-    "prov": {"Entity", "Activity", "wasDerivedFrom"},
+    "prov": {"Entity", "Activity"},
     "skos": {"prefLabel", "altLabel", "Concept", "ConceptScheme", "inScheme", "topConceptOf", "hasTopConcept",
              "broader", "narrower", "related", "notation", "definition", "note"},
     "schema": {"NewsArticle", "headline", "url", "datePublished", "mentions", "Event", "startDate", "funder",
                "organizer", "attendee", "location", "Place", "Country", "City", "AdministrativeArea",
                "containedInPlace", "text", "alternateName", "Quotation"},
     "dcterms": {"identifier", "language", "source", "subject", "title"},
-    "oa": {"Annotation", "SpecificResource", "Selector", "TextQuoteSelector", "TextPositionSelector", "hasBody",
-           "hasTarget", "hasSource", "hasSelector", "exact", "start", "end"},
+    "oa": {"exact", "start", "end"},
     "rdf": {"type"},
     "rdfs": {"label", "comment", "subClassOf", "domain", "range", "seeAlso"},
     "xsd": {"date", "nonNegativeInteger", "integer", "string"},
