@@ -80,7 +80,7 @@ from functools import cache
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
-from rdflib import Literal, URIRef
+from rdflib import URIRef
 
 from kg.errors import KGError, RecordError
 from kg.iri import LMG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, item_iri
@@ -409,12 +409,10 @@ class _Pipeline:
             except RecordError as exc:
                 return _problem(file, item_id, "record", exc.problem)
         try:
-            triples = record_to_triples(record, self.registry, origin=origin, text=text)
+            triples = record_to_triples(record, self.registry, origin=origin, text=text, digest=h)
         except Exception as exc:  # noqa: BLE001
             return _problem(file, item_id, "map", _why(exc))
         node = URIRef(iri)
-        triples = [t for t in triples if not (t[0] == node and t[1] == LMG.contentHash)]
-        triples.append((node, LMG.contentHash, Literal(h)))
         outcome = _Outcome(file, item_id, "put", iri, origin, triples)
         if self.validate:
             try:

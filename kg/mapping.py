@@ -66,22 +66,24 @@ class RegistryLike(Protocol):
 
 
 def record_to_graph(record: Record, registry: RegistryLike | None = None, *, origin: str = "curated",
-                    text: str | None = None) -> Graph:
+                    text: str | None = None, digest: str | None = None) -> Graph:
     """The named graph (identifier = item IRI) of what ``record`` asserts.
 
     ``origin`` ("extracted" or "curated") is recorded as ``lmg:recordOrigin``.
     ``text``, the item's text, is optional: with it, mention offsets are
     checked against the text, mentions and evidence given without offsets
     are anchored at their first occurrence, and the content hash covers it.
+    ``digest`` replaces the content hash (:func:`content_hash`) stored as
+    ``lmg:contentHash``: ingest stores its own, which also covers the pipeline.
     """
     g = bind_prefixes(Graph(identifier=item_iri(record.item.id), bind_namespaces="core"))
-    for t in record_to_triples(record, registry, origin=origin, text=text):
+    for t in record_to_triples(record, registry, origin=origin, text=text, digest=digest):
         g.add(t)
     return g
 
 
 def record_to_triples(record: Record, registry: RegistryLike | None = None, *, origin: str = "curated",
-                      text: str | None = None) -> list[tuple]:
+                      text: str | None = None, digest: str | None = None) -> list[tuple]:
     """The triples of :func:`record_to_graph`, in the order they are made, without
     building an rdflib graph (what ingest uses: its workers only serialize them)."""
     if origin not in ORIGINS:
@@ -91,7 +93,7 @@ def record_to_triples(record: Record, registry: RegistryLike | None = None, *, o
     if unknown:
         raise RecordError(f"item {item_id!r}: unknown topic {', '.join(map(repr, unknown))} "
                           f"(not a key of the topic scheme ontology/topics.ttl)")
-    return _Mapper(record, registry, origin, text).run()
+    return _Mapper(record, registry, origin, text, digest).run()
 
 
 def content_hash(record: Record, text: str | None = None) -> str:
@@ -126,8 +128,10 @@ def bind_prefixes(g: Graph) -> Graph:
 class _Mapper:
     """One mapping run; holds the IRIs assigned to the record's entities."""
 
-    def __init__(self, record: Record, registry: RegistryLike | None, origin: str, text: str | None):
+    def __init__(self, record: Record, registry: RegistryLike | None, origin: str, text: str | None,
+                 digest: str | None = None):
         self.record = record
+        self.digest = digest
         self.registry = registry
         self.origin = origin
         self.text = text
@@ -259,7 +263,7 @@ class _Mapper:
         for t in self.record.topics:
             self.add(node, DCTERMS.subject, topic_iri(t))
         self.add(node, LMG.recordOrigin, Literal(self.origin))
-        self.add(node, LMG.contentHash, Literal(content_hash(self.record, self.text)))
+        self.add(node, LMG.contentHash, Literal(self.digest or content_hash(self.record, self.text)))
 
     # -- relations -------------------------------------------------------------
     def map_relation(self, n: int, r: Relation) -> None:

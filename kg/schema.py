@@ -15,6 +15,22 @@ from rdflib import Namespace, URIRef
 from kg.resources import ontology_path
 
 
+class _CachedNamespace(Namespace):
+    """A Namespace that makes each term once: ``LMG.Mention`` is looked up
+    hundreds of times per item, and rdflib builds and checks a new URIRef
+    on every attribute access."""
+
+    def term(self, name: str) -> URIRef:
+        cache = _TERMS.setdefault(str(self), {})
+        t = cache.get(name)
+        if t is None:
+            t = cache[name] = super().term(name)
+        return t
+
+
+_TERMS: dict[str, dict[str, URIRef]] = {}
+
+
 @dataclass(frozen=True)
 class EntityType:
     name: str
@@ -51,7 +67,7 @@ class Schema:
         return URIRef(self.prefixes[prefix] + local)
 
     def ns(self, prefix: str) -> Namespace:
-        return Namespace(self.prefixes[prefix])
+        return _CachedNamespace(self.prefixes[prefix])
 
     def class_of(self, type_: str, kind: str | None = None) -> URIRef:
         """The most specific RDF class for an entity type and optional kind."""

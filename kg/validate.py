@@ -127,7 +127,8 @@ def validate_triples(triples: list[tuple], item: URIRef, registry: Any = None, *
     if refs:
         parts.append(_describer(registry)(refs))
     topics = _topic_triples()
-    for concept in {o for _, p, o in triples if p == DCTERMS.subject}:
+    subject = DCTERMS.subject
+    for concept in {o for _, p, o in triples if p == subject}:
         parts.append(topics.get(concept, ()))
     item_id = next((str(o) for s, p, o in triples if s == item and p == DCTERMS.identifier),
                    str(item).rsplit("/", 1)[-1])
