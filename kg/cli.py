@@ -13,12 +13,11 @@ when the graph breaks the shapes. Nothing is half-written: items are stored
 one atomic write each, and ``export -o FILE`` writes a temporary file that
 replaces FILE only when complete.
 
-Other modules add commands with a ``register(cli)`` function listed in
-:data:`EXTENSIONS` (the actor networks: ``centrality``, ``network``, ``plot``).
+The commands of the actor networks (``centrality``, ``network``, ``plot``)
+live in :mod:`kg.cli_networks`, which adds them to the group.
 """
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -28,13 +27,11 @@ from typing import Any, Callable
 
 import click
 
+from kg.cli_options import FORMATS, format_option, is_path, open_store_of, store_spec
 from kg.errors import KGError
 
-__all__ = ["cli", "main", "EXTENSIONS", "FORMATS", "format_option"]
+__all__ = ["cli", "main", "FORMATS", "format_option"]
 
-FORMATS = ("table", "csv", "json")
-EXTENSIONS = ("kg.cli_networks",)
-"""Modules whose ``register(cli)`` adds commands to the main group."""
 
 
 # -- errors: one line, exit code 2 ------------------------------------------------------
@@ -72,31 +69,6 @@ class _Group(click.Group):
 
 
 # -- shared options and helpers -----------------------------------------------------------
-
-def format_option(fn: Callable) -> Callable:
-    """``--format table|csv|json`` (every command that prints data)."""
-    return click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
-                        help="Output format: an aligned table, CSV, or JSON (UTF-8, Arabic as is).")(fn)
-
-
-def _spec(ctx: click.Context) -> str:
-    return str(ctx.find_root().obj["store"])
-
-
-def _is_path(spec: str) -> bool:
-    return spec != ":memory:" and "://" not in spec
-
-
-def _open(ctx: click.Context, *, write: bool):
-    """The store of ``--store``: opened for writing (created when missing) or read-only."""
-    from kg.errors import StoreError
-    from kg.store import open_store
-
-    spec = _spec(ctx)
-    if not write and _is_path(spec) and not Path(spec).expanduser().exists():
-        raise StoreError("no store here: build one with 'levant-kg build PATH...', or give --store", spec)
-    return open_store(spec, read_only=not write)
-
 
 def _version() -> str:
     try:
@@ -209,7 +181,7 @@ def build(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, 
     from kg.build import build as run
 
     registry = _load_registry(registry_dir)
-    with _open(ctx, write=True) as store:
+    with open_store_of(ctx, write=True) as store:
         summary = run(paths, store, curated=curated, validate=not no_validate, keep_invalid=keep_invalid,
                       registry=registry, report=report, workers=workers, force=force, progress=progress)
     _show_summary(summary, fmt)
@@ -230,7 +202,7 @@ def add(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, fm
     from kg.build import add as run
 
     registry = _load_registry(registry_dir)
-    with _open(ctx, write=True) as store:
+    with open_store_of(ctx, write=True) as store:
         summary = run(paths, store, curated=curated, validate=not no_validate, keep_invalid=keep_invalid,
                       registry=registry, report=report, progress=False)
     _show_summary(summary, fmt)
@@ -259,13 +231,13 @@ def validate(ctx, items, all_, engine, fmt):
     from kg.output import render
     from kg.validate import validate_store
 
-    with _open(ctx, write=False) as store:
+    with open_store_of(ctx, write=False) as store:
         if items:
             stored = {str(i) for i in store.items()}
             for it in items:
                 iri = it if it.startswith(("http://", "https://", "urn:")) else str(item_iri(it))
                 if iri not in stored:
-                    raise KGError(f"no item {it!r} in the store {_spec(ctx)}")
+                    raise KGError(f"no item {it!r} in the store {store_spec(ctx)}")
         report = validate_store(store, list(items) if items and not all_ else None, check_registry=all_,
                                 engine=engine)
     if fmt == "table":
@@ -313,7 +285,7 @@ def query(ctx, query, params, list_, show, fmt):
         click.echo(nq.text.rstrip("\n"))
         return
     bound = _parse_params(params)
-    with _open(ctx, write=False) as store:
+    with open_store_of(ctx, write=False) as store:
         result = run_query(store, nq, bound)
     render(result, fmt, sys.stdout)
 
@@ -328,7 +300,7 @@ def stats(ctx, fmt):
     from kg.build import stats as run
     from kg.output import render_sections
 
-    with _open(ctx, write=False) as store:
+    with open_store_of(ctx, write=False) as store:
         result = run(store)
     render_sections(result.sections(), fmt, sys.stdout)
 
@@ -343,7 +315,7 @@ def export(ctx, fmt, output):
     """Export the whole graph (every named graph) as TriG or N-Quads."""
     if fmt is None:
         fmt = "nquads" if output and output.endswith((".nq", ".nquads")) else "trig"
-    with _open(ctx, write=False) as store:
+    with open_store_of(ctx, write=False) as store:
         if output:
             target = Path(output)
             if not target.parent.is_dir():
@@ -376,7 +348,7 @@ def import_(ctx, file, fmt):
     """Import a TriG or N-Quads file (an export): each graph in it replaces the stored one."""
     if fmt is None:
         fmt = "nquads" if file.endswith((".nq", ".nquads")) else "trig"
-    with _open(ctx, write=True) as store:
+    with open_store_of(ctx, write=True) as store:
         n = store.import_file(file, fmt)
         click.echo(f"imported {n} quads from {file}; the store holds {len(store.items())} items, "
                    f"{len(store)} quads", err=True)
@@ -459,26 +431,17 @@ def serve(ctx, host, port, writable):
     """Serve the store folder as a SPARQL 1.1 endpoint with the Oxigraph server, until Ctrl-C."""
     from kg.serve import serve as serve_store
 
-    spec = _spec(ctx)
-    if not _is_path(spec):
+    spec = store_spec(ctx)
+    if not is_path(spec):
         raise KGError("serve needs a store folder (--store PATH), not a URL or :memory:", spec)
     ctx.exit(serve_store(spec, host=host, port=port, read_only=not writable) or 0)
 
 
-# -- extensions -------------------------------------------------------------------------------------
+# -- the actor networks: centrality, network, plot (kg/cli_networks.py) ------------------------
 
-def _register_extensions() -> None:
-    for name in EXTENSIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:  # an optional part that this installation lacks
-                continue
-            raise
-        module.register(cli)
+from kg.cli_networks import register as _register_networks  # noqa: E402 - needs the group above
 
-
-_register_extensions()
+_register_networks(cli)
 
 
 def main() -> None:

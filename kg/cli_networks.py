@@ -1,8 +1,9 @@
 """CLI commands of the actor networks: ``centrality``, ``network``, ``plot``.
 
-``register(cli)`` adds them to the main click group. Each reads the store
-given to the main group (``--store``), builds a view through SPARQL with the
-same filter options, and prints or writes the result:
+``register(cli)`` adds them to the main click group (:mod:`kg.cli` calls
+it). Each reads the store given to the main group (``--store``), builds a
+view through SPARQL with the same filter options, and prints or writes the
+result; errors are KGErrors, which the main group prints as one line:
 
     levant-kg centrality coparticipation --top 10 --from 2023-01-01
     levant-kg centrality funding --by-year --measure pagerank --format csv
@@ -17,17 +18,12 @@ from typing import Any, Callable
 
 import click
 
+from kg.cli_options import format_option, open_store_of
 from kg.errors import KGError
 
 VIEW_NAMES = ("cooccurrence", "coparticipation", "funding", "hierarchy", "actor-event", "actor-project")
 MEASURE_NAMES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank", "community",
                  "in_degree", "out_degree", "in_weighted_degree", "out_weighted_degree")
-
-
-class _UsageFailure(click.ClickException):
-    """A KGError shown as one line, exit code 2 (usage error), like the other commands."""
-
-    exit_code = 2
 
 
 def _filters(fn: Callable) -> Callable:
@@ -56,40 +52,9 @@ def _make_filters(kw: dict[str, Any]):
                         topics=kw.pop("topics"), kinds=kw.pop("kinds"), fold_units=kw.pop("fold_units"))
 
 
-def _store_spec(obj: Any) -> Any:
-    """What the main group left in ``ctx.obj``: a Store, or a dict/object with ``store``."""
-    if obj is None or hasattr(obj, "query"):
-        return obj
-    for key in ("store", "store_spec", "store_path"):
-        value = obj.get(key) if isinstance(obj, dict) else getattr(obj, key, None)
-        if value is not None:
-            return value() if callable(value) and not hasattr(value, "query") else value
-    return None
-
-
-def _open(ctx: click.Context):
-    """(store, opened here): the store the main group holds, or the one its ``--store`` names."""
-    from kg.store import open_store
-
-    root = ctx.find_root()
-    spec = _store_spec(root.obj)
-    if spec is not None and hasattr(spec, "query"):
-        return spec, False
-    if spec is None:
-        spec = root.params.get("store")
-    return open_store(spec, read_only=True), True     # None: the default store folder
-
-
 def _with_store(ctx: click.Context, fn: Callable[[Any], Any]) -> Any:
-    try:
-        store, owned = _open(ctx)
-        try:
-            return fn(store)
-        finally:
-            if owned and hasattr(store, "close"):
-                store.close()
-    except KGError as exc:
-        raise _UsageFailure(str(exc)) from None
+    with open_store_of(ctx, write=False) as store:
+        return fn(store)
 
 
 def _render(rows: list[dict[str, Any]], columns: list[str], fmt: str, fh) -> None:
@@ -115,7 +80,7 @@ def register(cli: click.Group) -> None:
     @click.option("--sort", default=None, metavar="NAME", help="Rank by this measure instead of the first.")
     @click.option("--k", "k", type=click.IntRange(min=1), default=None,
                   help="Sampled betweenness: use K source nodes instead of all (for very large views).")
-    @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+    @format_option
     @_filters
     @click.pass_context
     def centrality_cmd(ctx, view, top, by_year, measures, sort, k, fmt, **kw):
@@ -152,7 +117,7 @@ def register(cli: click.Group) -> None:
         from kg.networks.export import FORMATS, write_network
 
         if out.suffix.lower() not in FORMATS:
-            raise _UsageFailure(f"{out}: cannot tell the format from the extension; use .graphml, .gexf or .csv")
+            raise KGError(f"{out}: cannot tell the format from the extension; use .graphml, .gexf or .csv")
 
         def run(store):
             G = views.build_view(store, view, _make_filters(kw))
@@ -187,7 +152,7 @@ def register(cli: click.Group) -> None:
         from kg.networks.centrality import parse_measures
 
         if out.suffix.lower() not in (".png", ".svg"):
-            raise _UsageFailure(f"{out}: cannot write a figure as {out.suffix or '(no extension)'!r}; use .png or .svg")
+            raise KGError(f"{out}: cannot write a figure as {out.suffix or '(no extension)'!r}; use .png or .svg")
 
         def run(store):
             f = _make_filters(kw)

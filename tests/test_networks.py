@@ -7,7 +7,6 @@ import math
 import random
 from fractions import Fraction
 
-import click
 import networkx as nx
 import pytest
 from click.testing import CliRunner
@@ -424,16 +423,11 @@ def test_export_refuses_unknown_extension(store, tmp_path):
 # -- command line --------------------------------------------------------------------------
 
 @pytest.fixture()
-def cli(store):
-    """A main group like the project's: the store in ctx.obj, then the network commands."""
-    from kg.cli_networks import register
+def cli(store, monkeypatch):
+    """The project's command line, reading the test store (``--store`` from the environment)."""
+    from kg.cli import cli as main
 
-    @click.group()
-    @click.pass_context
-    def main(ctx):
-        ctx.obj = {"store": store}
-
-    register(main)
+    monkeypatch.setenv("LEVANT_KG_STORE", str(store.path))
     return main
 
 
@@ -540,19 +534,12 @@ def test_views_of_the_bundled_samples(sample_store):
 
 
 def test_cli_opens_the_store_the_main_group_names(tmp_path):
-    from kg.cli_networks import register
+    from kg.cli import cli as main
 
     path = tmp_path / "kg-store"
     s = open_test_store(path)
     load(s)
     s.close()
-
-    @click.group()
-    @click.option("--store", default=None)
-    def main(store):
-        pass
-
-    register(main)
     r = CliRunner().invoke(main, ["--store", str(path), "centrality", "funding", "--format", "csv", "--top", "1"])
     assert r.exit_code == 0, r.output
     assert "org/eu" in r.output.splitlines()[1]
