@@ -136,7 +136,6 @@ def generate(path: Path, items: int, actors: int, seed: int) -> dict:
             type_ = e("foaf:Person") if "/person/" in str(a) else e("org:Organization")
             add(f"{G} {_n(e('schema:mentions'))} {_n(a)} {G} .")
             add(f"{_n(a)} {rdf_type} {_n(type_)} {G} .")
-            add(f"{_n(a)} {_n(e('lmg:mentionedIn'))} {G} {G} .")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return {"quads": len(lines), "actors": actors}
 

@@ -47,8 +47,8 @@ def _params_for(store: Any) -> dict[str, dict[str, str]]:
     """Values for queries that require one of their parameters: the actor named in most items."""
     from kg.queries import list_queries
 
-    res = store.query("PREFIX lmg: <https://w3id.org/levant-kg/ontology#> "
-                      "SELECT ?a (COUNT(DISTINCT ?i) AS ?n) WHERE { ?a lmg:mentionedIn ?i . "
+    res = store.query("PREFIX schema: <https://schema.org/> "
+                      "SELECT ?a (COUNT(DISTINCT ?i) AS ?n) WHERE { GRAPH ?i { ?i schema:mentions ?a } "
                       "FILTER(STRSTARTS(STR(?a), 'https://w3id.org/levant-kg/id/org/')) } "
                       "GROUP BY ?a ORDER BY DESC(?n) LIMIT 1")
     actor = f"<{res.rows[0][0]}>" if res.rows else "id:org/iom"

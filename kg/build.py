@@ -75,7 +75,7 @@ SELECT ?origin (COUNT(DISTINCT ?item) AS ?items) WHERE {
 
 _Q_KINDS = _PREFIXES + """
 SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_registry) WHERE {
-  GRAPH ?item { ?actor lmg:mentionedIn ?item ; a ?top . FILTER(?top IN (org:Organization, foaf:Person)) }
+  GRAPH ?item { ?item schema:mentions ?actor . ?actor a ?top . FILTER(?top IN (org:Organization, foaf:Person)) }
   OPTIONAL { GRAPH ?item { ?actor a ?cls FILTER(?cls NOT IN (org:Organization, foaf:Person)) } }
   OPTIONAL { GRAPH <""" + _REGISTRY_GRAPH_IRI + """> { ?actor lmg:registryKey ?key } BIND(?actor AS ?reg) }
   BIND(IF(?top = foaf:Person, "Person", COALESCE(STRAFTER(STR(?cls), "#"), "Organization")) AS ?kind)

@@ -208,7 +208,6 @@ class _Mapper:
                     if e.type == "Place":
                         self.add(node, SDO.containedInPlace, country)
         self.add(self.item, SDO.mentions, node)
-        self.add(node, LMG.mentionedIn, self.item)
         for m in e.mentions:
             counter += 1
             self.map_mention(f"m{counter}", node, m, f"entity {e.id!r}")

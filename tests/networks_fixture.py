@@ -106,7 +106,6 @@ class Item:
         g.add((self.iri, SDO.mentions, iri))
         g.add((iri, RDF.type, S.class_of(type_, kind)))
         g.add((iri, RDF.type, S.class_of(type_)))
-        g.add((iri, LMG.mentionedIn, self.iri))
         for text, lang in ((en, "en"), (ar, "ar")):
             if text:
                 g.add((iri, SKOS.prefLabel, Literal(text, lang=lang)))
