@@ -59,19 +59,18 @@ _Q_DATES = _PREFIXES + """
 SELECT (COUNT(DISTINCT ?item) AS ?dated) (MIN(?d) AS ?first) (MAX(?d) AS ?last)
 WHERE { GRAPH ?item { ?item a schema:NewsArticle ; schema:datePublished ?d } }"""
 
-_Q_LANGS = _PREFIXES + """
-SELECT ?lang (COUNT(DISTINCT ?item) AS ?items) WHERE {
-  GRAPH ?item { ?item a schema:NewsArticle }
-  OPTIONAL { GRAPH ?item { ?item dcterms:language ?l } }
-  BIND(COALESCE(STR(?l), "unknown") AS ?lang)
-} GROUP BY ?lang ORDER BY DESC(?items) ?lang"""
+def _q_items_by(column: str, predicate: str) -> str:
+    """Items counted by the value of one of their properties ("unknown" when absent)."""
+    return _PREFIXES + f"""
+SELECT ?{column} (COUNT(DISTINCT ?item) AS ?items) WHERE {{
+  GRAPH ?item {{ ?item a schema:NewsArticle }}
+  OPTIONAL {{ GRAPH ?item {{ ?item {predicate} ?v }} }}
+  BIND(COALESCE(STR(?v), "unknown") AS ?{column})
+}} GROUP BY ?{column} ORDER BY DESC(?items) ?{column}"""
 
-_Q_ORIGINS = _PREFIXES + """
-SELECT ?origin (COUNT(DISTINCT ?item) AS ?items) WHERE {
-  GRAPH ?item { ?item a schema:NewsArticle }
-  OPTIONAL { GRAPH ?item { ?item lmg:recordOrigin ?o } }
-  BIND(COALESCE(STR(?o), "unknown") AS ?origin)
-} GROUP BY ?origin ORDER BY DESC(?items) ?origin"""
+
+_Q_LANGS = _q_items_by("lang", "dcterms:language")
+_Q_ORIGINS = _q_items_by("origin", "lmg:recordOrigin")
 
 _Q_KINDS = _PREFIXES + """
 SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_registry) WHERE {
