@@ -526,7 +526,7 @@ REUSED_TERMS = {
                "organizer", "attendee", "location", "Place", "Country", "City", "AdministrativeArea",
                "containedInPlace", "text", "alternateName", "Quotation"},
     "dcterms": {"identifier", "language", "source", "subject", "title"},
-    "oa": {"exact", "start", "end"},
+    "oa": {"TextQuoteSelector", "exact", "start", "end"},
     "rdf": {"type"},
     "rdfs": {"label", "comment", "subClassOf", "domain", "range", "seeAlso"},
     "xsd": {"date", "nonNegativeInteger", "integer", "string"},
