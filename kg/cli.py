@@ -33,7 +33,6 @@ from kg.errors import KGError
 __all__ = ["cli", "main", "FORMATS", "format_option"]
 
 
-
 # -- errors: one line, exit code 2 ------------------------------------------------------
 
 def _fail(message: str, code: int) -> None:
@@ -68,7 +67,7 @@ class _Group(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-# -- shared options and helpers -----------------------------------------------------------
+# -- helpers (the shared options are in kg/cli_options.py) ---------------------------------------
 
 def _version() -> str:
     try:

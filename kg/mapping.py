@@ -66,18 +66,16 @@ class RegistryLike(Protocol):
 
 
 def record_to_graph(record: Record, registry: RegistryLike | None = None, *, origin: str = "curated",
-                    text: str | None = None, digest: str | None = None) -> Graph:
+                    text: str | None = None) -> Graph:
     """The named graph (identifier = item IRI) of what ``record`` asserts.
 
     ``origin`` ("extracted" or "curated") is recorded as ``lmg:recordOrigin``.
     ``text``, the item's text, is optional: with it, mention offsets are
     checked against the text, mentions and evidence given without offsets
     are anchored at their first occurrence, and the content hash covers it.
-    ``digest`` replaces the content hash (:func:`content_hash`) stored as
-    ``lmg:contentHash``: ingest stores its own, which also covers the pipeline.
     """
     g = bind_prefixes(Graph(identifier=item_iri(record.item.id), bind_namespaces="core"))
-    for t in record_to_triples(record, registry, origin=origin, text=text, digest=digest):
+    for t in record_to_triples(record, registry, origin=origin, text=text):
         g.add(t)
     return g
 
@@ -85,7 +83,9 @@ def record_to_graph(record: Record, registry: RegistryLike | None = None, *, ori
 def record_to_triples(record: Record, registry: RegistryLike | None = None, *, origin: str = "curated",
                       text: str | None = None, digest: str | None = None) -> list[tuple]:
     """The triples of :func:`record_to_graph`, in the order they are made, without
-    building an rdflib graph (what ingest uses: its workers only serialize them)."""
+    building an rdflib graph (what ingest uses: its workers only serialize them).
+    ``digest`` replaces the content hash (:func:`content_hash`) stored as
+    ``lmg:contentHash``: ingest stores its own, which also covers the pipeline."""
     if origin not in ORIGINS:
         raise ValueError(f"origin must be one of {', '.join(ORIGINS)}, got {origin!r}")
     item_id = record.item.id
