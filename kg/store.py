@@ -123,7 +123,7 @@ def from_ox(term: Any) -> Node | None:
     ``xsd:string`` literals become plain rdflib literals (same RDF literal)."""
     kind = type(term)  # exact types first: this runs for every term of every result
     if kind is ox.NamedNode:
-        return URIRef(term.value)
+        return _uri_ref(term.value)
     if kind is ox.Literal:
         if term.language:
             return Literal(term.value, lang=term.language)
@@ -136,6 +136,12 @@ def from_ox(term: Any) -> Node | None:
     if kind is ox.BlankNode:
         return BNode(term.value)
     raise ValueError(f"unsupported pyoxigraph term {term!r} (RDF-star triples are not used in levant-kg)")
+
+
+@lru_cache(maxsize=1 << 18)
+def _uri_ref(iri: str) -> URIRef:
+    # results repeat the same actors, items and classes; rdflib checks every new URIRef
+    return URIRef(iri)
 
 
 def as_stored(triples: Iterable[tuple]) -> list[tuple]:
