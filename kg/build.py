@@ -333,10 +333,12 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
 
     t0 = time.perf_counter()
     take, problems, nfiles = _plan(paths)
-    summary = BuildSummary(files=nfiles, problems=list(problems))
-    if take or curated is not None:
+    summary = BuildSummary(files=nfiles)
+    if take or curated is not None or problems:
+        # the plan's problems go through ingest, so that they reach its report file too
         res = ingest(take, store, curated=curated, validate=validate, progress=progress, report=report,
-                     workers=workers, registry=registry, keep_invalid=keep_invalid, graphs=graphs, force=force)
+                     workers=workers, registry=registry, keep_invalid=keep_invalid, graphs=graphs, force=force,
+                     problems=problems)
         summary.items += res.items
         summary.added, summary.replaced, summary.unchanged = res.added, res.replaced, res.unchanged
         summary.extracted, summary.curated = res.extracted, res.curated

@@ -588,7 +588,8 @@ def _progress_bar(enabled: bool, total: int) -> Any:
 def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *, curated: Any = None,
            validate: bool = True, progress: bool = True, report: str | os.PathLike | IO[str] | None = None,
            workers: int = 1, registry: Any = None, keep_invalid: bool = False, graphs: bool = True,
-           mp_context: str | None = None, flush_seconds: float = 30.0, force: bool = False) -> IngestSummary:
+           mp_context: str | None = None, flush_seconds: float = 30.0, force: bool = False,
+           problems: Iterable[Problem] = ()) -> IngestSummary:
     """Ingest the news files under ``paths`` into ``store`` (a :class:`kg.store.Store`).
 
     Resumable and idempotent; see the module docstring for the full
@@ -600,6 +601,8 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
     the bundled one). ``force``: redo every item, current or not.
     ``keep_invalid``: store items that fail validation (still reported).
     ``graphs``: write the registry and ontology graphs when missing or stale.
+    ``problems``: inputs the caller already refused (build's malformed
+    record files), reported and counted with the rest.
     ``flush_seconds``: how often the store's write-ahead
     log is flushed into its tables while writing (and once at the end), which
     bounds what a reader opening the store meanwhile, or the next open after
@@ -614,7 +617,7 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
     if workers is None or workers <= 0:
         workers = os.cpu_count() or 1
     summary = IngestSummary(workers=workers)
-    problems: list[Problem] = []
+    problems = list(problems)
     record_files = [f for f in files if _looks_like_record(f)]
     is_record = set(record_files)
     news_files = [f for f in files if f not in is_record and not (f.suffix.lower() == ".json" and f not in explicit)]

@@ -118,6 +118,16 @@ def test_a_malformed_record_is_reported_and_the_batch_goes_on(tmp_path, store):
     assert "broken.json" in summary.text()
 
 
+def test_malformed_records_reach_the_report_file(tmp_path, store):
+    folder = tmp_path / "records"
+    write(folder, "good.json", record("good"))
+    write(folder, "broken.json", '{"item": {"id": "broken"}, "entities": [')
+    summary = kb.build([folder], store, report=tmp_path / "skipped.jsonl")
+    lines = [json.loads(x) for x in (tmp_path / "skipped.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(Path(x["file"]).name, x["stage"]) for x in lines] == [("broken.json", "record")]
+    assert [p.to_dict() for p in summary.problems] == lines
+
+
 def test_a_path_that_does_not_exist_stops_before_anything_is_written(tmp_path, store):
     write(tmp_path / "in", "good.json", record("good"))
     with pytest.raises(KGError, match="no such file or folder"):
