@@ -214,7 +214,7 @@ def add(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, fm
 @click.argument("items", nargs=-1)
 @click.option("--all", "all_", is_flag=True, help="Every item, and the registry graph on its own.")
 @click.option("--engine", type=click.Choice(["pyshacl", "compiled", "auto"]), default="pyshacl", show_default=True,
-              help="pyshacl (the reference) or the same shapes compiled to Python checks, 7 to 10 times "
+              help="pyshacl (the reference) or the same shapes compiled to Python checks, about 10 times "
                    "faster, which build and add use (auto: compiled when the shapes allow it).")
 @format_option
 @click.pass_context
