@@ -255,7 +255,8 @@ def validate(ctx, items, all_, engine, fmt):
               help="Bind a parameter (repeatable). Values are strings; <...>, prefixed names (id:org/iom) "
                    "and, for IRI parameters, short ids (org/iom) and registry keys (iom) are IRIs.")
 @click.option("--list", "list_", is_flag=True, help="List the named queries with what they answer.")
-@click.option("--show", is_flag=True, help="Print the query (its header and SPARQL) instead of running it.")
+@click.option("--show", is_flag=True, help="Print the query (its header and SPARQL) and its variants' files "
+                                           "instead of running it.")
 @format_option
 @click.pass_context
 def query(ctx, query, params, list_, show, fmt):
@@ -282,6 +283,8 @@ def query(ctx, query, params, list_, show, fmt):
     nq = load_query(query)
     if show:
         click.echo(nq.text.rstrip("\n"))
+        for v in nq.variants:
+            click.echo(f"# variant run when {' and '.join('?' + w for w in v.when)} given: {v.path}")
         return
     bound = _parse_params(params)
     with open_store_of(ctx, write=False) as store:

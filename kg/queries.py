@@ -24,6 +24,15 @@ unbound when not given; any other default is bound when the parameter is not
 given. ``# requires one of: ?actor ?label`` makes a group of optional
 parameters of which at least one must be given.
 
+A query may have variants: ``variants/NAME/*.rq`` beside its file, each a
+plain SPARQL query over the same parameters whose header says when it is
+used (``# use when ?org is given``). SPARQL cannot make a pattern depend on
+whether a parameter is bound, so the general query treats a filter such as
+``?org`` as a test on every row; the variant starts from the parameter
+instead, an index lookup. :func:`run_query` runs the first variant whose
+parameters are all bound (those naming more parameters first) and the
+general query otherwise; the tests check that both give the same rows.
+
 Parameters are bound through the store's ``bindings``, never by pasting
 text into the query, so a value full of quotes and braces is just a
 literal. The stores bind variables that a query does not select with a
@@ -44,7 +53,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
@@ -111,12 +120,21 @@ class NamedQuery:
     explanation: str = ""
     one_of: tuple[tuple[str, ...], ...] = ()
     declared: bool = True  # False: inline/file query without param lines (variables of the text accepted)
+    when: tuple[str, ...] = ()  # a variant: the parameters that must be bound for it to be used
+    variants: tuple["NamedQuery", ...] = ()
 
     def param(self, name: str) -> Param | None:
         for p in self.params:
             if p.name == name:
                 return p
         return None
+
+    def variant_for(self, bindings: Mapping[str, Any]) -> "NamedQuery":
+        """The query text to run for these bindings: the first variant whose parameters are all bound."""
+        for v in self.variants:
+            if all(w in bindings for w in v.when):
+                return v
+        return self
 
     @property
     def param_names(self) -> list[str]:
@@ -129,13 +147,14 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _PARAM_RE = re.compile(r"^param\s+[?$]([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?\s*:?\s*(.*)$", re.I)
 _DEFAULT_RE = re.compile(r"\(\s*default\s*:?\s*(.*?)\s*\)\s*\.?\s*$", re.I)
 _ONE_OF_RE = re.compile(r"^requires?\s+one\s+of\s*:?\s*(.*)$", re.I)
+_WHEN_RE = re.compile(r"^use\s+when\s+(.*?)\s+(?:is|are)\s+given\s*\.?$", re.I)
 _VAR_RE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def list_queries(directory: str | Path | None = None) -> list[NamedQuery]:
     """The named queries of the library (``queries/*.rq``), sorted by name."""
     d = Path(directory) if directory is not None else queries_dir()
-    return [parse_query(p.read_text(encoding="utf-8"), name=p.stem, path=p) for p in sorted(d.glob("*.rq"))]
+    return [_read(p, p.stem) for p in sorted(d.glob("*.rq"))]
 
 
 def load_query(query: "str | Path | NamedQuery", directory: str | Path | None = None) -> NamedQuery:
@@ -151,7 +170,7 @@ def load_query(query: "str | Path | NamedQuery", directory: str | Path | None = 
     if _NAME_RE.match(text) and not text.endswith(".rq"):
         candidate = d / f"{text}.rq"
         if candidate.is_file():
-            return parse_query(candidate.read_text(encoding="utf-8"), name=text, path=candidate)
+            return _read(candidate, text)
     looks_like_sparql = bool(re.search(r"\s", text.strip())) or "{" in text
     if not looks_like_sparql:
         p = Path(text).expanduser()
@@ -172,7 +191,33 @@ def _load_file(p: Path) -> NamedQuery:
     except OSError as exc:
         raise QueryError(f"cannot read ({exc.strerror})", p) from None
     name = p.name[:-3] if p.name.endswith(".rq") else p.name
-    return parse_query(text, name=name, path=p)
+    return _with_variants(parse_query(text, name=name, path=p))
+
+
+def _read(path: Path, name: str) -> NamedQuery:
+    return _with_variants(parse_query(path.read_text(encoding="utf-8"), name=name, path=path))
+
+
+def _with_variants(nq: NamedQuery) -> NamedQuery:
+    """Attach the variants kept in ``variants/NAME/`` beside the query's file."""
+    if nq.path is None or nq.when:
+        return nq
+    folder = nq.path.parent / "variants" / nq.name
+    if not folder.is_dir():
+        return nq
+    variants = []
+    for p in sorted(folder.glob("*.rq")):
+        v = parse_query(p.read_text(encoding="utf-8"), name=f"{nq.name}/{p.stem}", path=p)
+        if not v.when:
+            raise QueryError(f"variant {v.name!r} of query {nq.name!r} has no '# use when ?PARAM is given' line", p)
+        if v.params:
+            raise QueryError(f"variant {v.name!r} declares parameters; it takes those of {nq.path.name}", p)
+        unknown = [w for w in v.when if nq.param(w) is None]
+        if unknown:
+            raise QueryError(f"variant {v.name!r}: ?{unknown[0]} is not a parameter of query {nq.name!r}", p)
+        variants.append(v)
+    variants.sort(key=lambda v: (-len(v.when), v.name))
+    return replace(nq, variants=tuple(variants))
 
 
 def parse_query(text: str, name: str = "inline", path: Path | None = None) -> NamedQuery:
@@ -193,12 +238,19 @@ def parse_query(text: str, name: str = "inline", path: Path | None = None) -> Na
     params: list[Param] = []
     explanation: list[str] = []
     one_of: list[tuple[str, ...]] = []
+    when: tuple[str, ...] = ()
     declared = False
     for i, line in enumerate(header):
         m = _PARAM_RE.match(line)
         if m:
             declared = True
             params.append(_param(m, name, path))
+            continue
+        mw = _WHEN_RE.match(line)
+        if mw:
+            when = tuple(_VAR_RE.findall(mw.group(1)))
+            if not when:
+                raise QueryError(f"query {name!r}: 'use when' names no parameter", path)
             continue
         m1 = _ONE_OF_RE.match(line)
         if m1:
@@ -221,7 +273,8 @@ def parse_query(text: str, name: str = "inline", path: Path | None = None) -> Na
     if not declared and path is None and not description:
         description = "inline query"
     return NamedQuery(name=name, description=description, params=tuple(params), text=text, path=path,
-                      explanation="\n".join(explanation).strip(), one_of=tuple(one_of), declared=declared)
+                      explanation="\n".join(explanation).strip(), one_of=tuple(one_of), declared=declared,
+                      when=when)
 
 
 def _param(m: re.Match, qname: str, path: Path | None) -> Param:
@@ -517,10 +570,9 @@ def run_query(store: Any, query: "str | Path | NamedQuery", params: Mapping[str,
     """
     nq = load_query(query)
     bindings = bind_params(nq, params)
-    text = with_prefixes(nq.text)
     labels = [p for p in nq.params if p.type == "label" and p.name in bindings]
     if not labels:
-        return _hide_params(_run(store, nq, text, bindings), nq, bindings)
+        return _hide_params(_run(store, nq, bindings), nq, bindings)
     # A name stands for IRIs: resolve it, then run once per node found.
     base = {k: v for k, v in bindings.items() if k not in {p.name for p in labels}}
     choices: list[list[tuple[str, Node]]] = []
@@ -537,7 +589,7 @@ def run_query(store: Any, query: "str | Path | NamedQuery", params: Mapping[str,
     for combo in combos:
         b = dict(base)
         b.update(dict(combo))
-        r = _run(store, nq, text, b)
+        r = _run(store, nq, b)
         # which node each row is about: a column per resolved name, unless the query selects it
         extra = [(name, node) for name, node in combo if name not in r.vars]
         vars_ = [name for name, _ in extra] + r.vars
@@ -573,14 +625,14 @@ def resolve_label(store: Any, name: str) -> list[URIRef]:
     return nodes
 
 
-def _run(store: Any, nq: NamedQuery, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+def _run(store: Any, nq: NamedQuery, bindings: Mapping[str, Node]) -> QueryResult:
+    q = nq.variant_for(bindings)
+    where = f"query {q.name!r}" + (f" ({q.path})" if q.path else "")
     try:
-        raw = store.query(text, bindings=dict(bindings) or None)
+        raw = store.query(with_prefixes(q.text), bindings=dict(bindings) or None)
     except QueryError as exc:
-        where = f"query {nq.name!r}" + (f" ({nq.path})" if nq.path else "")
         raise QueryError(f"{where}: {exc}") from None
     except (SyntaxError, ValueError, RuntimeError) as exc:
-        where = f"query {nq.name!r}" + (f" ({nq.path})" if nq.path else "")
         raise QueryError(f"{where}: {_first_line(exc)}") from None
     return QueryResult.of(raw, nq)
 

@@ -426,7 +426,8 @@ def test_a_sparql_endpoint_gives_the_same_rows(store, tmp_path):
              ("events", {"country": "JO", "kind": "Training"}), ("posts", {"role": "minister"}),
              ("actor-profile", {"label": "IOM"}), ("quotes", {"contains": "trafficking"}),
              ("units", {"org": "iom"}), ("topics-by-year", {"lang": "ar", "topic": "topic:gcm"}),
-             ("co-participation", {"actor": "iom-jo", "min_events": "1"}), ("items", {"lang": "en"})]
+             ("co-participation", {"actor": "iom-jo", "min_events": "1"}), ("items", {"lang": "en"}),
+             ("quotes", {"org": "iom-jo"}), ("items", {"topic": "topic:human-trafficking"})]
     with OxigraphServer(tmp_path / "server", port=free_port()) as srv:
         remote = open_store(srv.url)
         try:
@@ -435,3 +436,97 @@ def test_a_sparql_endpoint_gives_the_same_rows(store, tmp_path):
                 assert _normal(run_query(remote, name, params)) == _normal(run_query(store, name, params)), name
         finally:
             remote.close()
+
+
+# -- variants: the same rows as their query, from an index lookup ---------------------------------
+
+VARIANT_CASES = {
+    "quotes/org": [{"org": "iom-jo"}, {"org": "iom"}, {"org": "unicef-lb"}, {"org": "krg-parliament"},
+                   {"org": "unicef-sy", "contains": "ال"}, {"org": "iom-jo", "speaker": "person/nonexistent"}],
+    "items/topic": [{"topic": "topic:human-trafficking"}, {"topic": "topic:gcm"}, {"topic": "topic:labour-migration",
+                    "lang": "ar", "from": "2019-01-01"}],
+}
+
+
+def _variants():
+    return [(q, v) for q in list_queries() for v in q.variants]
+
+
+def test_every_variant_has_cases_and_says_when_it_runs():
+    assert sorted(v.name for _, v in _variants()) == sorted(VARIANT_CASES)
+    for q, v in _variants():
+        assert v.when and v.description and all(q.param(w) for w in v.when)
+
+
+@pytest.fixture(scope="module")
+def generated_store(tmp_path_factory):
+    """120 generated items with their gold records: enough quotes, posts and topics to compare."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from kg.build import build
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("bench_generate", root / "bench" / "generate.py")
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("bench_generate", gen)
+    spec.loader.exec_module(gen)
+    corpus = tmp_path_factory.mktemp("generated")
+    gen.generate(120, 5, corpus, records=True)
+    st = open_store(str(tmp_path_factory.mktemp("generated-store") / "kg"))
+    summary = build([corpus], st, curated=corpus)
+    assert summary.stored == 120 and not summary.problems, summary.text()
+    yield st
+    st.close()
+
+
+@pytest.mark.parametrize("name", sorted(VARIANT_CASES))
+def test_a_variant_gives_the_rows_of_its_query(store, generated_store, name):
+    from dataclasses import replace
+
+    qname = name.split("/")[0]
+    nq = load_query(qname)
+    general = replace(nq, variants=())
+    found = 0
+    for st in (store, generated_store):
+        for params in VARIANT_CASES[name]:
+            assert nq.variant_for(bind_params(nq, params)).name == name
+            got = run_query(st, qname, params)
+            assert _normal(got) == _normal(run_query(st, general, params)), (name, params)
+            found += len(got)
+    assert found > 10  # the comparison saw rows, not only empty answers
+
+
+def _variant_library(tmp_path, variants: dict[str, str]):
+    (tmp_path / "variants" / "q").mkdir(parents=True)
+    (tmp_path / "q.rq").write_text("# Which form ran.\n# param ?a: a (default: all)\n# param ?b: b (default: all)\n"
+                                   "SELECT ?form WHERE { BIND(\"general\" AS ?form) }\n", encoding="utf-8")
+    for fname, header in variants.items():
+        (tmp_path / "variants" / "q" / fname).write_text(
+            f"# The {fname} form.\n{header}\nSELECT ?form WHERE {{ BIND(\"{fname}\" AS ?form) }}\n", encoding="utf-8")
+    return tmp_path / "q.rq"
+
+
+def test_the_variant_naming_the_most_bound_parameters_runs(tmp_path):
+    path = _variant_library(tmp_path, {"a.rq": "# use when ?a is given", "ab.rq": "# use when ?a and ?b are given",
+                                       "b.rq": "# use when ?b is given"})
+    with open_store(":memory:") as mem:
+        def form(**params):
+            return run_query(mem, path, params).column("form")
+
+        assert form() == ["general"]
+        assert form(a="x") == ["a.rq"] and form(b="y") == ["b.rq"] and form(a="x", b="y") == ["ab.rq"]
+    assert [v.when for v in load_query(path).variants] == [("a", "b"), ("a",), ("b",)]
+
+
+@pytest.mark.parametrize("header, message", [
+    ("# no condition", "has no '# use when ?PARAM is given' line"),
+    ("# use when ?c is given", "?c is not a parameter of query 'q'"),
+    ("# use when ?a is given\n# param ?z: z (default: all)", "declares parameters"),
+])
+def test_a_malformed_variant_is_an_error_naming_its_file(tmp_path, header, message):
+    path = _variant_library(tmp_path, {"bad.rq": header})
+    with pytest.raises(QueryError) as err:
+        load_query(path)
+    assert message in str(err.value) and "bad.rq" in str(err.value)
