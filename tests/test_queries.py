@@ -445,6 +445,7 @@ VARIANT_CASES = {
                    {"org": "unicef-sy", "contains": "ال"}, {"org": "iom-jo", "speaker": "person/nonexistent"}],
     "items/topic": [{"topic": "topic:human-trafficking"}, {"topic": "topic:gcm"}, {"topic": "topic:labour-migration",
                     "lang": "ar", "from": "2019-01-01"}],
+    "units/org": [{"org": "iom"}, {"org": "unhcr"}, {"org": "eu"}, {"org": "iom", "country": "LB"}, {"org": "iom-jo"}],
 }
 
 
@@ -530,3 +531,30 @@ def test_a_malformed_variant_is_an_error_naming_its_file(tmp_path, header, messa
     with pytest.raises(QueryError) as err:
         load_query(path)
     assert message in str(err.value) and "bad.rq" in str(err.value)
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_units_of_an_organization_only_the_news_know(engine):
+    """A news-only organization (not in the registry) with a unit that has a unit of its
+    own: the variant of units for ?org walks what the general query walks, on both engines."""
+    from dataclasses import replace
+
+    from rdflib import Namespace
+    from rdflib.namespace import SKOS
+
+    from kg.store import OxigraphStore
+
+    org = Namespace("http://www.w3.org/ns/org#")
+    ngo, branch, desk = (URIRef(f"{ORG}{k}") for k in ("news-only-ngo", "news-only-ngo-branch", "news-only-ngo-desk"))
+    st = OxigraphStore(None) if engine == "oxigraph" else open_store(":memory:")
+    with st:
+        st.put_item(item_iri("a"), [(branch, org.subOrganizationOf, ngo), (branch, RDF.type, org.Organization),
+                                    (branch, SKOS.prefLabel, Literal("Branch", lang="en")),
+                                    (desk, org.subOrganizationOf, branch)])
+        st.put_item(item_iri("b"), [(branch, org.subOrganizationOf, ngo)])
+        nq = load_query("units")
+        for node, expected in ((ngo, {(str(ngo), str(branch)), (str(branch), str(desk))}),
+                               (branch, {(str(branch), str(desk))}), (desk, set())):
+            got = run_query(st, nq, {"org": f"<{node}>"})
+            assert {(d["parent"], d["unit"]) for d in got.to_dicts()} == expected
+            assert _normal(got) == _normal(run_query(st, replace(nq, variants=()), {"org": f"<{node}>"}))
