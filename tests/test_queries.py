@@ -445,6 +445,8 @@ VARIANT_CASES = {
                    {"org": "unicef-sy", "contains": "ال"}, {"org": "iom-jo", "speaker": "person/nonexistent"}],
     "items/topic": [{"topic": "topic:human-trafficking"}, {"topic": "topic:gcm"}, {"topic": "topic:labour-migration",
                     "lang": "ar", "from": "2019-01-01"}],
+    "topics-by-year/topic": [{"topic": "topic:gcm"}, {"topic": "topic:human-trafficking", "lang": "ar"},
+                             {"topic": "topic:refugees"}],
     "units/org": [{"org": "iom"}, {"org": "unhcr"}, {"org": "eu"}, {"org": "iom", "country": "LB"}, {"org": "iom-jo"}],
 }
 
