@@ -284,7 +284,8 @@ def query(ctx, query, params, list_, show, fmt):
     if show:
         click.echo(nq.text.rstrip("\n"))
         for v in nq.variants:
-            click.echo(f"# variant run when {' and '.join('?' + w for w in v.when)} given: {v.path}")
+            click.echo(f"# variant, run when {' and '.join('?' + w for w in v.when)} "
+                       f"{'is' if len(v.when) == 1 else 'are'} given: {v.path}")
         return
     bound = _parse_params(params)
     with open_store_of(ctx, write=False) as store:

@@ -74,6 +74,13 @@ def test_query_list_and_named_query(built):
     assert "IOM Jordan" in labels and "Ministry of Labour (Jordan)" in labels
 
 
+def test_query_show_prints_the_sparql_and_names_its_variants():
+    result = run("query", "quotes", "--show")
+    assert result.exit_code == 0 and "SELECT ?quote" in result.output
+    assert result.output.rstrip().endswith("variants/quotes/org.rq")
+    assert "# variant, run when ?org is given:" in result.output
+
+
 def test_query_arabic_labels_in_csv(built):
     result = run("query", "actors-by-kind", "-p", "country=LB", "--format", "csv", store=built)
     assert result.exit_code == 0
