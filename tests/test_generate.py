@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
 import subprocess
@@ -16,11 +15,7 @@ from kg.readers import NewsItem, read_path
 from kg.record import Record
 from kg.registry import default_registry
 
-ROOT = Path(__file__).resolve().parents[1]
-_spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
-gen = importlib.util.module_from_spec(_spec)
-sys.modules["bench_generate"] = gen  # dataclasses look their module up
-_spec.loader.exec_module(gen)
+from bench_generator import ROOT, gen
 
 LEVANT_MONTHS = set(gen.MONTHS_LEVANT)
 EGYPT_MONTHS = set(gen.MONTHS_EGYPT)

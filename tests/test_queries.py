@@ -464,17 +464,10 @@ def test_every_variant_has_cases_and_says_when_it_runs():
 @pytest.fixture(scope="module")
 def generated_store(tmp_path_factory):
     """120 generated items with their gold records: enough quotes, posts and topics to compare."""
-    import importlib.util
-    import sys
-    from pathlib import Path
+    from bench_generator import gen
 
     from kg.build import build
 
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("bench_generate", root / "bench" / "generate.py")
-    gen = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("bench_generate", gen)
-    spec.loader.exec_module(gen)
     corpus = tmp_path_factory.mktemp("generated")
     gen.generate(120, 5, corpus, records=True)
     st = open_store(str(tmp_path_factory.mktemp("generated-store") / "kg"))
