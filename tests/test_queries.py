@@ -6,6 +6,7 @@ import datetime as dt
 import io
 import json
 import re
+from dataclasses import replace
 
 import pytest
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
@@ -479,8 +480,6 @@ def generated_store(tmp_path_factory):
 
 @pytest.mark.parametrize("name", sorted(VARIANT_CASES))
 def test_a_variant_gives_the_rows_of_its_query(store, generated_store, name):
-    from dataclasses import replace
-
     qname = name.split("/")[0]
     nq = load_query(qname)
     general = replace(nq, variants=())
@@ -532,8 +531,6 @@ def test_a_malformed_variant_is_an_error_naming_its_file(tmp_path, header, messa
 def test_units_of_an_organization_only_the_news_know(engine):
     """A news-only organization (not in the registry) with a unit that has a unit of its
     own: the variant of units for ?org walks what the general query walks, on both engines."""
-    from dataclasses import replace
-
     from rdflib import Namespace
     from rdflib.namespace import SKOS
 
