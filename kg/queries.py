@@ -13,7 +13,12 @@ what it takes::
 Grammar of a ``# param`` line: ``# param ?NAME [(TYPE)]: MEANING [(default VALUE)]``.
 TYPE is ``iri``, ``string``, ``date``, ``int`` or ``lang``; without it the
 value decides (``<...>`` or a prefixed name such as ``id:org/iom`` is an IRI,
-anything else a string literal). ``(label of ?actor)`` declares a name
+anything else a string literal). ``(kind of Organization Person)`` takes the
+name of a kind of those entity types, or of the type itself (no kind known),
+as ``ontology/schema.yaml`` lists them, case-insensitive, and binds the
+class it names (``Embassy`` -> ``lmg:Embassy``): a class is an index lookup
+where a name compared row by row is not, and a misspelt kind is an error
+rather than an empty answer. ``(label of ?actor)`` declares a name
 that stands for the IRI parameter ``?actor``: the value is looked up among
 the labels, alternative labels and acronyms of the graph (case-insensitive)
 and the query runs once for each node found, with ``?actor`` bound to it.
@@ -67,7 +72,7 @@ from kg.schema import load_schema
 __all__ = ["Param", "NamedQuery", "QueryResult", "list_queries", "load_query", "run_query",
            "to_term", "PREFIXES", "compact"]
 
-PARAM_TYPES = ("auto", "iri", "string", "date", "int", "lang", "label")
+PARAM_TYPES = ("auto", "iri", "string", "date", "int", "lang", "label", "kind")
 MAX_LABEL_MATCHES = 50
 """A ``label of ?x`` parameter matching more nodes than this is an error (too vague)."""
 _OPTIONAL_DEFAULTS = {"all", "none", "any", "unset", "-", ""}
@@ -96,9 +101,11 @@ class Param:
     default: str | None = None
     required: bool = True
     target: str | None = None  # for type "label": the IRI parameter the name stands for
+    of: tuple[str, ...] = ()  # for type "kind": the entity types whose kinds it names
 
     def describe(self) -> str:
-        t = "" if self.type == "auto" else (f" (label of ?{self.target})" if self.type == "label" else f" ({self.type})")
+        t = {"auto": "", "label": f" (label of ?{self.target})",
+             "kind": f" (kind of {' '.join(self.of)})"}.get(self.type, f" ({self.type})")
         if self.required:
             d = " [required]"
         elif self.default is None:
@@ -279,12 +286,20 @@ def parse_query(text: str, name: str = "inline", path: Path | None = None) -> Na
 
 def _param(m: re.Match, qname: str, path: Path | None) -> Param:
     pname, spec, rest = m.group(1), (m.group(2) or "").strip(), m.group(3).strip()
-    ptype, required_flag, target = "auto", None, None
+    ptype, required_flag, target, of = "auto", None, None, ()
     for word in [w.strip().lower() for w in spec.split(",") if w.strip()]:
         lm = re.match(r"^(?:label|name)\s+of\s+[?$]([a-z_][a-z0-9_]*)$", word)
+        km = re.match(r"^kind\s+of\s+(.+)$", word)
         if lm:
             ptype, target = "label", lm.group(1)
-        elif word in PARAM_TYPES and word != "label":
+        elif km:
+            types = {t.lower(): t for t in load_schema().entity_types}
+            unknown = [t for t in km.group(1).split() if t not in types]
+            if unknown:
+                raise QueryError(f"query {qname!r}: parameter ?{pname} is a kind of {unknown[0]!r}, which is not "
+                                 f"an entity type of the schema ({', '.join(types.values())})", path)
+            ptype, of = "kind", tuple(types[t] for t in km.group(1).split())
+        elif word in PARAM_TYPES and word not in ("label", "kind"):
             ptype = word
         elif word in ("literal", "str", "text"):
             ptype = "string"
@@ -306,7 +321,7 @@ def _param(m: re.Match, qname: str, path: Path | None) -> Param:
             default = raw[1:-1] if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "\"'" else raw
     if required_flag is not None:
         required = required_flag and default is None
-    return Param(name=pname, type=ptype, meaning=rest, default=default, required=required, target=target)
+    return Param(name=pname, type=ptype, meaning=rest, default=default, required=required, target=target, of=of)
 
 
 # -- values -> RDF terms --------------------------------------------------------------
@@ -393,6 +408,34 @@ def to_term(value: Any, ptype: str = "auto", *, prefixes: Mapping[str, str] | No
                      f"id:org/iom, a short id such as org/iom, or a registry key")
 
 
+def _kind_classes(types: Iterable[str]) -> dict[str, URIRef]:
+    """The names a ``kind of TYPE...`` parameter takes, each with its class: the types' kinds and the types."""
+    schema = load_schema()
+    out: dict[str, URIRef] = {}
+    for t in types:
+        et = schema.entity_types[t]
+        out.update(et.kinds)
+        out[t] = et.rdf_class
+    return out
+
+
+def _kind_term(value: Any, types: Sequence[str], prefixes: Mapping[str, str], where: str) -> URIRef:
+    """The class a kind name (or the class's own IRI) names, or an error listing the names."""
+    classes = _kind_classes(types)
+    if isinstance(value, URIRef):
+        term: Node = value
+    else:
+        s = str(value).strip()
+        by_name = {k.lower(): c for k, c in classes.items()}
+        if s.lower() in by_name:
+            return by_name[s.lower()]
+        term = to_term(s, "auto", prefixes=prefixes, where=where)
+    if term in classes.values():
+        return URIRef(term)
+    raise QueryError(f"{where}: {value!r} is not a kind of {' or '.join(types)}; "
+                     f"one of {', '.join(classes)}")
+
+
 def _registry_key_iri(key: str) -> URIRef | None:
     if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", key):
         return None
@@ -401,7 +444,12 @@ def _registry_key_iri(key: str) -> URIRef | None:
         reg = default_registry()
     except Exception:  # noqa: BLE001 - no registry: the key is just not resolvable
         return None
-    return reg.iri(key) if key in reg else None
+    # keys are written lower-case for organizations (iom-jo) and upper-case for places (JO);
+    # either is accepted in any case
+    for k in (key, key.lower(), key.upper()):
+        if k in reg:
+            return reg.iri(k)
+    return None
 
 
 # -- results --------------------------------------------------------------------------
@@ -544,13 +592,14 @@ def bind_params(query: NamedQuery, params: Mapping[str, Any] | None) -> dict[str
         where = f"query {query.name!r}, parameter ?{p.name}"
         value = given.get(p.name)
         if value is None or (isinstance(value, str) and value == "" and p.type != "string"):
-            if p.default is not None:
-                out[p.name] = to_term(p.default, p.type, prefixes=pfx, where=where)
-            elif p.required:
+            if p.default is None and p.required:
                 raise QueryError(f"query {query.name!r} needs parameter ?{p.name}"
                                  f"{': ' + p.meaning if p.meaning else ''} (give --param {p.name}=VALUE)")
-            continue
-        out[p.name] = to_term(value, p.type, prefixes=pfx, where=where)
+            value = p.default
+            if value is None:
+                continue
+        out[p.name] = (_kind_term(value, p.of, pfx, where) if p.type == "kind"
+                       else to_term(value, p.type, prefixes=pfx, where=where))
     for group in query.one_of:
         if not any(g in given and given[g] not in (None, "") for g in group):
             alts = " or ".join(f"?{g}" for g in group)

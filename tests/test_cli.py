@@ -89,9 +89,12 @@ def test_query_arabic_labels_in_csv(built):
 
 def test_query_parameter_cannot_change_the_query(built):
     evil = '"} } ; DROP ALL ; SELECT * WHERE { ?s ?p ?o } #\'{'
-    result = run("query", "actors-by-kind", "-p", f"country={evil}", "--format", "json", store=built)
+    result = run("query", "posts", "-p", f"role={evil}", "--format", "json", store=built)
     assert result.exit_code == 0
     assert json.loads(result.output) == []
+    # a country is an IRI: the value is refused before any query runs
+    result = run("query", "actors-by-kind", "-p", f"country={evil}", "--format", "json", store=built)
+    assert result.exit_code == 2 and "?country" in result.output and "is not an IRI" in result.output
     again = run("stats", "--format", "json", store=built)
     assert value(json.loads(again.output)["store"], "items") == len(list(SAMPLES.glob("*.txt")))
 

@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from kg.errors import QueryError
 from kg.iri import ID, item_iri
 from kg.output import display_width, render, render_sections
-from kg.queries import (QueryResult, bind_params, list_queries, load_query, parse_query, run_query,
+from kg.queries import (PREFIXES, QueryResult, bind_params, list_queries, load_query, parse_query, run_query,
                         to_term, with_prefixes)
 from kg.resources import data_path, queries_dir
 from kg.store import open_store
@@ -216,14 +216,54 @@ def test_items_and_funders_by_year(store):
 def test_a_value_full_of_quotes_and_braces_is_just_a_literal(store):
     before = (len(store), len(store.items()))
     for name, key in (("quotes", "contains"), ("posts", "role"), ("actor-profile", "label"),
-                      ("actors-by-kind", "kind"), ("evidence-of-relation", "type")):
+                      ("evidence-of-relation", "type")):
         assert len(run_query(store, name, {key: NASTY})) == 0
+    with pytest.raises(QueryError, match="is not a kind of Organization or Person"):
+        run_query(store, "actors-by-kind", {"kind": NASTY})
     assert (len(store), len(store.items())) == before
     with pytest.raises(QueryError, match="not a valid IRI"):
         run_query(store, "funding", {"funder": "<" + NASTY.strip() + ">"})
     with pytest.raises(QueryError, match="not an IRI"):
         run_query(store, "funding", {"funder": NASTY})
     assert (len(store), len(store.items())) == before
+
+
+def test_a_kind_parameter_names_a_class_of_the_schema():
+    nq = load_query("actors-by-kind")
+    lmg = PREFIXES["lmg"]
+    assert nq.param("kind").of == ("Organization", "Person")
+    assert "(kind of Organization Person)" in nq.param("kind").describe()
+    for value in ("Embassy", "embassy", " EMBASSY ", "lmg:Embassy", f"<{lmg}Embassy>", URIRef(lmg + "Embassy")):
+        assert bind_params(nq, {"kind": value})["kind"] == URIRef(lmg + "Embassy"), value
+    assert bind_params(nq, {"kind": "person"})["kind"] == URIRef("http://xmlns.com/foaf/0.1/Person")
+    assert bind_params(nq, {"kind": "Organization"})["kind"] == URIRef("http://www.w3.org/ns/org#Organization")
+    # a kind of another type, a misspelt kind and a class outside the schema are errors listing the kinds
+    for bad in ("Workshop", "Embasy", "lmg:Statement", "<https://example.org/Embassy>"):
+        with pytest.raises(QueryError, match=r"parameter \?kind: .* is not a kind of Organization or Person; "
+                                             r"one of .*Embassy.*Person"):
+            bind_params(nq, {"kind": bad})
+    ev = load_query("events")
+    assert bind_params(ev, {"kind": "other"})["kind"] == URIRef(lmg + "OtherEvent")
+    assert bind_params(ev, {"kind": "Event"})["kind"] == URIRef("https://schema.org/Event")
+
+
+def test_a_kind_of_an_unknown_type_is_refused_when_the_query_is_read(tmp_path):
+    f = tmp_path / "bad.rq"
+    f.write_text("# Bad.\n# param ?kind (kind of Organisation): a kind\nSELECT * WHERE { ?s a ?kind }\n", encoding="utf-8")
+    with pytest.raises(QueryError, match="kind of 'organisation', which is not an entity type"):
+        load_query(f)
+
+
+def test_kinds_and_countries_select_rows(store):
+    """kind and country are index keys: a class and a place; a country code is a registry key in any case."""
+    assert bind_params(load_query("units"), {"country": "lb"})["country"] == URIRef(PREFIXES["id"] + "place/LB")
+    untyped = {d["event"] for d in run_query(store, "events", {"kind": "Event"}).to_dicts()}
+    all_events = run_query(store, "events").to_dicts()
+    assert untyped == {d["event"] for d in all_events if d["event_kind"] is None}
+    trainings = run_query(store, "events", {"kind": "Training", "country": "id:place/JO"}).to_dicts()
+    assert trainings and {(d["event_kind"], d["event_country"]) for d in trainings} == {("Training", "JO")}
+    funders = run_query(store, "funders-by-year", {"kind": "GovernmentBody"}).to_dicts()
+    assert funders and {d["funder_kind"] for d in funders} == {"GovernmentBody"}
 
 
 def test_a_literal_full_of_quotes_is_matched_exactly():
@@ -442,6 +482,13 @@ def test_a_sparql_endpoint_gives_the_same_rows(store, tmp_path):
 # -- variants: the same rows as their query, from an index lookup ---------------------------------
 
 VARIANT_CASES = {
+    "actors-by-kind/kind": [{"kind": "Embassy"}, {"kind": "organization"}, {"kind": "Person", "min_items": "2"},
+                            {"kind": "GovernmentBody"}, {"kind": "NonGovernmentalOrganization"}],
+    "actors-by-kind/country": [{"country": "JO"}, {"country": "lb", "min_items": "2"}, {"country": "id:place/SY"},
+                               {"country": "IQ"}],
+    "actors-by-kind/kind-country": [{"kind": "Embassy", "country": "JO"}, {"kind": "GovernmentBody", "country": "lb"},
+                                    {"kind": "Person", "country": "JO"}, {"kind": "OrganizationalUnit", "country": "JO"},
+                                    {"kind": "IntergovernmentalOrganization", "country": "id:place/JO"}],
     "quotes/org": [{"org": "iom-jo"}, {"org": "iom"}, {"org": "unicef-lb"}, {"org": "krg-parliament"},
                    {"org": "unicef-sy", "contains": "ال"}, {"org": "iom-jo", "speaker": "person/nonexistent"}],
     "items/topic": [{"topic": "topic:human-trafficking"}, {"topic": "topic:gcm"}, {"topic": "topic:labour-migration",
@@ -550,3 +597,41 @@ def test_units_of_an_organization_only_the_news_know(engine):
             got = run_query(st, nq, {"org": f"<{node}>"})
             assert {(d["parent"], d["unit"]) for d in got.to_dicts()} == expected
             assert _normal(got) == _normal(run_query(st, replace(nq, variants=()), {"org": f"<{node}>"}))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_actors_country_is_the_registrys_first_then_its_items(engine):
+    """The country variants of actors-by-kind find the actors the registry places in a country
+    and those only the news place there, and drop an actor the registry places elsewhere
+    whatever an item says: the rows of the general query, on both engines."""
+    from rdflib.namespace import SKOS
+
+    from kg.store import OxigraphStore
+
+    lmg, org, schema = (PREFIXES[p] for p in ("lmg", "org", "schema"))
+    place = PREFIXES["id"] + "place/"
+    reg = URIRef(PREFIXES["id"] + "graph/registry")
+    ngo, emb, moved = (URIRef(f"{ORG}{k}") for k in ("news-only-ngo", "news-only-embassy", "registry-lb-ngo"))
+    st = OxigraphStore(None) if engine == "oxigraph" else open_store(":memory:")
+    with st:
+        st.put_graph(reg, [(moved, URIRef(lmg + "country"), URIRef(place + "LB")),
+                           (moved, SKOS.prefLabel, Literal("Registry NGO", lang="en"))])
+        for key, actor, cls in (("a", ngo, lmg + "NonGovernmentalOrganization"), ("b", emb, lmg + "Embassy"),
+                                ("c", moved, lmg + "NonGovernmentalOrganization"), ("d", emb, lmg + "Embassy")):
+            it = item_iri(key)
+            st.put_item(it, [(it, URIRef(schema + "mentions"), actor), (actor, RDF.type, URIRef(org + "Organization")),
+                             (actor, RDF.type, URIRef(cls)), (actor, URIRef(lmg + "country"), URIRef(place + "JO")),
+                             (actor, SKOS.prefLabel, Literal(f"Actor {key}", lang="en"))])
+        nq = load_query("actors-by-kind")
+        cases = [({"country": "jo"}, {(str(ngo), 1), (str(emb), 2)}), ({"country": "LB"}, {(str(moved), 1)}),
+                 ({"country": "JO", "kind": "Embassy"}, {(str(emb), 2)}), ({"kind": "ngo"}, None),
+                 ({"country": "JO", "kind": "NonGovernmentalOrganization"}, {(str(ngo), 1)})]
+        for params, expected in cases:
+            if expected is None:
+                with pytest.raises(QueryError, match="not a kind of"):
+                    run_query(st, nq, params)
+                continue
+            got = run_query(st, nq, params)
+            assert nq.variant_for(bind_params(nq, params)).when  # a variant answered
+            assert {(d["actor"], d["items"]) for d in got.to_dicts()} == expected, params
+            assert _normal(got) == _normal(run_query(st, replace(nq, variants=()), params)), params
