@@ -45,8 +45,10 @@ SELECTIVE = [
     # organization, a topic (keys of the registry, present in every generated corpus)
     ("actor-profile", {"actor": "iom-jo"}),
     ("actors-by-kind", {"kind": "Embassy", "country": "JO"}),
+    ("actors-by-kind", {"country": "JO"}),
     ("co-participation", {"actor": "iom-jo"}),
     ("events", {"actor": "iom-jo"}),
+    ("events", {"kind": "Signing", "country": "LB"}),
     ("evidence-of-relation", {"subject": "eu"}),
     ("evidence-of-relation", {"object": "iom-jo"}),
     ("funders-by-year", {"funder": "eu"}),

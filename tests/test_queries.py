@@ -491,6 +491,8 @@ VARIANT_CASES = {
                                     {"kind": "IntergovernmentalOrganization", "country": "id:place/JO"}],
     "quotes/org": [{"org": "iom-jo"}, {"org": "iom"}, {"org": "unicef-lb"}, {"org": "krg-parliament"},
                    {"org": "unicef-sy", "contains": "ال"}, {"org": "iom-jo", "speaker": "person/nonexistent"}],
+    "events/kind": [{"kind": "Training"}, {"kind": "workshop", "country": "JO"}, {"kind": "Event"},
+                    {"kind": "Meeting", "actor": "iom-jo"}, {"kind": "Other", "from": "2020-01-01"}],
     "items/topic": [{"topic": "topic:human-trafficking"}, {"topic": "topic:gcm"}, {"topic": "topic:labour-migration",
                     "lang": "ar", "from": "2019-01-01"}],
     "topics-by-year/topic": [{"topic": "topic:gcm"}, {"topic": "topic:human-trafficking", "lang": "ar"},
