@@ -15,7 +15,8 @@ queries run through rdflib's SPARQL engine in a child process that is killed
 when one query passes ``--limit`` seconds (the remaining queries go on in a
 new child). The table gives seconds, rows, and rdflib / Oxigraph. A second
 table (``--cases selective``) runs each query once, cold, with a parameter
-that narrows the answer (an actor, a funder, an organization, a topic).
+that narrows the answer (an actor, a funder, an organization, a topic, a
+kind, a country).
 Target (issue 5): every query under 2 s on the embedded store at 100k items.
 """
 from __future__ import annotations
@@ -41,8 +42,9 @@ PROBES = {
 
 
 SELECTIVE = [
-    # one parameter that narrows the answer, as researchers ask: an actor, a funder, an
-    # organization, a topic (keys of the registry, present in every generated corpus)
+    # parameters that narrow the answer, as researchers ask: an actor, a funder, an
+    # organization, a topic, a kind, a country (keys of the registry and kinds of the schema,
+    # present in every generated corpus)
     ("actor-profile", {"actor": "iom-jo"}),
     ("actors-by-kind", {"kind": "Embassy", "country": "JO"}),
     ("actors-by-kind", {"country": "JO"}),
