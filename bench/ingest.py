@@ -231,7 +231,7 @@ def child_ingest(corpus_dir: Path, store_path: Path, workers: int, validate: boo
     store.close()
     return {"items": s.items, "seconds": secs, "cpu": cpu, "stored": s.stored, "unchanged": s.unchanged,
             "skipped": s.skipped, "fingerprint": kg.ingest.pipeline_fingerprint(),
-            "invalid": s.invalid, "quads": quads,
+            "invalid": s.invalid, "quads": quads, "compact": s.compact_seconds,
             "problems": [p.to_dict() for p in s.problems[:5]]}
 
 
@@ -341,9 +341,11 @@ def report(n: int, results: dict[str, Any]) -> str:
         rows.append([labels[c], r["items"], f"{r.get('stored', '-')} / {r.get('unchanged', '-')}", fmt_s(secs),
                      fmt_s(cpu), f"{r['items'] / secs:.1f}" if secs else "-",
                      f"{r['items'] / cpu:.1f}" if cpu else "-",
-                     f"{secs / base:.2f}" if base else "-", r.get("quads", "-"),
+                     f"{secs / base:.2f}" if base else "-", fmt_s(r.get("compact")),
+                     r.get("quads", "-"),
                      f"{r['rss_mb']:.0f}" + (f" / {r['child_rss_mb']:.0f}" if r.get("child_rss_mb") else "")])
-    out = [f"ingest, {n} items", table(["run", "items", "stored / unchanged", "wall s", "CPU s", "items/s", "items/CPU-s", "x baseline", "quads",
+    out = [f"ingest, {n} items", table(["run", "items", "stored / unchanged", "wall s", "CPU s", "items/s", "items/CPU-s", "x baseline",
+                                         "of which compacting s", "quads",
                                          "peak RSS MB (main / worker)"], rows)]
     st = results.get("stages")
     if st:

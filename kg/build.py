@@ -191,6 +191,7 @@ class BuildSummary:
     problems: list[Problem] = field(default_factory=list)
     stored_items: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    compact_seconds: float | None = None  # None: the store was not compacted
     stats: Stats | None = None
 
     @property
@@ -222,6 +223,7 @@ class BuildSummary:
             "replaced": self.replaced, "unchanged": self.unchanged, "skipped": self.skipped,
             "violations": len(self.violations), "extracted": self.extracted, "curated": self.curated,
             "seconds": round(self.seconds, 3),
+            "compact_seconds": None if self.compact_seconds is None else round(self.compact_seconds, 3),
             "problems": [p.to_dict() for p in self.problems],
             "stats": self.stats.to_dict() if self.stats else None,
         }
@@ -233,6 +235,7 @@ class BuildSummary:
             ("extracted from text", self.extracted), ("from records", self.curated),
             ("skipped", self.skipped), ("  with SHACL violations", len(self.violations)),
             ("seconds", round(self.seconds, 2)),
+            ("  of which compacting the store", "-" if self.compact_seconds is None else round(self.compact_seconds, 2)),
         ]
         return [{"what": k, "value": v} for k, v in rows]
 
@@ -313,7 +316,7 @@ def _has_registry(store: Any) -> bool:
 def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *, curated: Any = None,
           validate: bool = True, registry: Any = None, keep_invalid: bool = False, report: Any = None,
           workers: int = 1, progress: bool = False, force: bool = False, with_stats: bool = True,
-          graphs: bool = True) -> BuildSummary:
+          graphs: bool = True, compact: bool | None = None) -> BuildSummary:
     """Build (or update) the knowledge graph in ``store`` from ``paths``.
 
     ``paths``: folders or files of news items and annotation records;
@@ -326,7 +329,9 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
     for extraction and validation; ``progress``: a progress bar on a
     terminal. Items already stored with the same content are left as they
     are, so an interrupted build resumes where it stopped (``force`` redoes
-    them). Raises KGError, before anything is written, when a path does not
+    them). ``compact``: compact the store at the end (True), never (False),
+    or when the items written are a large share of the store (None, see
+    :func:`kg.ingest.ingest`). Raises KGError, before anything is written, when a path does not
     exist.
     """
     from kg.ingest import ingest
@@ -338,11 +343,12 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
         # the plan's problems go through ingest, so that they reach its report file too
         res = ingest(take, store, curated=curated, validate=validate, progress=progress, report=report,
                      workers=workers, registry=registry, keep_invalid=keep_invalid, graphs=graphs, force=force,
-                     problems=problems)
+                     compact=compact, problems=problems)
         summary.items += res.items
         summary.added, summary.replaced, summary.unchanged = res.added, res.replaced, res.unchanged
         summary.extracted, summary.curated = res.extracted, res.curated
         summary.stored_items = list(res.stored_items)
+        summary.compact_seconds = res.compact_seconds
         summary.problems += res.problems
     elif graphs:
         from kg.ingest import _ensure_graphs  # the registry and ontology graphs, even with no item

@@ -162,9 +162,13 @@ def _show_summary(summary: Any, fmt: str) -> None:
 @click.option("--force", is_flag=True, help="Redo every item, even those stored with the same content.")
 @click.option("--progress/--no-progress", default=True, show_default=True,
               help="A progress bar with items per second (on a terminal).")
+@click.option("--compact/--no-compact", default=None,
+              help="Compact the store's tables at the end, or not. Default: when the items written are at "
+                   "least a quarter of the store's (a build, not a few added items).")
 @format_option
 @click.pass_context
-def build(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, workers, force, progress, fmt):
+def build(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, workers, force, progress, compact,
+          fmt):
     """Build the graph from news items and records (the main job).
 
     PATHS are files or folders of news items (.txt, .html, .rss/.atom/.xml,
@@ -182,7 +186,8 @@ def build(ctx, paths, curated, no_validate, keep_invalid, registry_dir, report, 
     registry = _load_registry(registry_dir)
     with open_store_of(ctx, write=True) as store:
         summary = run(paths, store, curated=curated, validate=not no_validate, keep_invalid=keep_invalid,
-                      registry=registry, report=report, workers=workers, force=force, progress=progress)
+                      registry=registry, report=report, workers=workers, force=force, progress=progress,
+                      compact=compact)
     _show_summary(summary, fmt)
     ctx.exit(summary.exit_code)
 

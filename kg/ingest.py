@@ -56,6 +56,10 @@ Contract (issue 5, item 2):
   when the writer is the slower side. ``bench/ingest.py`` measures the gain.
 * **Flushing**: the store's write-ahead log is flushed into its tables every
   ``flush_seconds`` and at the end (see :func:`_flush`).
+* **Compaction**: after a run that wrote a large share of the store (a
+  build), the embedded store's tables are compacted (``Store.optimize``):
+  RocksDB's background compaction lags far behind a bulk build, and queries
+  on the compacted tables run 15-35% faster.
 * The registry and ontology graphs are written to the store when missing or
   different in size (``graphs=False`` leaves them alone).
 
@@ -132,6 +136,7 @@ class IngestSummary:
     extracted: int = 0
     curated: int = 0
     seconds: float = 0.0
+    compact_seconds: float | None = None  # None: the store was not compacted
     workers: int = 1
     report: str | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -158,6 +163,8 @@ class IngestSummary:
             lines.append("  skipped by step: " + ", ".join(f"{k} {v}" for k, v in sorted(by_stage.items())))
             if self.report:
                 lines.append(f"  report: {self.report}")
+        if self.compact_seconds is not None:
+            lines.append(f"  compacted the store in {self.compact_seconds:.1f} s")
         return "\n".join(lines)
 
 
@@ -524,14 +531,23 @@ def _flush(store: Any) -> None:
     later open replays (minutes after a 100k-item build), and a read-only
     reader opening during the build replays it too. Cheap when little was
     written; a crash during it loses nothing (the log stays valid)."""
-    flush = getattr(store, "flush", None)
-    if not callable(flush):
-        flush = getattr(getattr(store, "ox", None), "flush", None) if type(store).__name__ == "OxigraphStore" else None
-    if callable(flush):
-        try:
-            flush()
-        except Exception:  # noqa: BLE001 - the data is safe in the log; the next open replays it
-            pass
+    try:
+        store.flush()
+    except Exception:  # noqa: BLE001 - the data is safe in the log; the next open replays it
+        pass
+
+
+COMPACT_SHARE = 0.25
+"""An ingest compacts the store when the items it wrote are at least this share of
+the items the store holds (a build, not a few added items)."""
+
+
+def _should_compact(compact: bool | None, stored: int, total: int) -> bool:
+    """Compaction rewrites the whole store (about a minute at 100k items): worth it
+    after a build, not after adding a hundred items to a large graph."""
+    if compact is not None:
+        return compact
+    return stored > 0 and stored >= COMPACT_SHARE * total
 
 
 class _ReportFile:
@@ -589,7 +605,7 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
            validate: bool = True, progress: bool = True, report: str | os.PathLike | IO[str] | None = None,
            workers: int = 1, registry: Any = None, keep_invalid: bool = False, graphs: bool = True,
            mp_context: str | None = None, flush_seconds: float = 30.0, force: bool = False,
-           problems: Iterable[Problem] = ()) -> IngestSummary:
+           compact: bool | None = None, problems: Iterable[Problem] = ()) -> IngestSummary:
     """Ingest the news files under ``paths`` into ``store`` (a :class:`kg.store.Store`).
 
     Resumable and idempotent; see the module docstring for the full
@@ -606,7 +622,10 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
     ``flush_seconds``: how often the store's write-ahead
     log is flushed into its tables while writing (and once at the end), which
     bounds what a reader opening the store meanwhile, or the next open after
-    a crash, has to replay. Returns an :class:`IngestSummary`.
+    a crash, has to replay. ``compact``: compact the store's tables at the
+    end (True), never (False), or when the items written are at least
+    :data:`COMPACT_SHARE` of the store's items (None). Returns an
+    :class:`IngestSummary`.
     """
     t0 = time.perf_counter()
     if isinstance(paths, (str, os.PathLike)):
@@ -734,6 +753,13 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
         if bar is not None:
             bar.close()
         out.close()
+        summary.seconds = time.perf_counter() - t0
+    if not getattr(store, "read_only", False) and _should_compact(compact, summary.stored, len(known)):
+        if progress and sys.stderr.isatty():
+            print("compacting the store...", file=sys.stderr, flush=True)
+        t1 = time.perf_counter()
+        if store.optimize():
+            summary.compact_seconds = time.perf_counter() - t1
         summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -334,6 +334,16 @@ class Store:
     def close(self) -> None:
         """Release the store (and, on disk, its lock). Further use raises StoreError."""
 
+    def flush(self) -> None:
+        """Move recent writes from the store's write-ahead log into its tables (a store
+        without one has nothing to do)."""
+
+    def optimize(self) -> bool:
+        """Compact the store's tables after a large write, so that later queries read
+        fewer, smaller files. True when the store did something (only the embedded
+        Oxigraph store has tables to compact; a server compacts its own)."""
+        return False
+
     # shared behaviour
     def __enter__(self) -> "Store":
         return self
@@ -457,6 +467,22 @@ class OxigraphStore(Store):
 
     def __len__(self) -> int:
         return len(self.ox)
+
+    def flush(self) -> None:
+        self._writable()
+        self.ox.flush()
+
+    def optimize(self) -> bool:
+        # RocksDB compacts in the background, but after a bulk build it lags far behind:
+        # at 100k items the tables shrink from 7.1 GB to under 6 GB and queries run 15-35% faster
+        # (bench/README.md). Writes in the log are flushed first, so they are compacted too.
+        self._writable()
+        try:
+            self.ox.flush()
+            self.ox.optimize()
+        except OSError as exc:
+            raise StoreError(f"cannot compact the store: {str(exc).splitlines()[0]}", self.spec) from None
+        return True
 
     def _replace(self, name: URIRef, triples: list[tuple]) -> None:
         try:

@@ -62,6 +62,10 @@ def test_build_is_idempotent(built):
     summary = json.loads(result.output)["build"]
     assert value(summary, "stored") == 0
     assert value(summary, "unchanged (already stored)") == value(summary, "items met") == 14
+    assert value(summary, "of which compacting the store") == "-"  # nothing written, nothing to compact
+    forced = run("build", "--no-progress", "--compact", "--format", "json", str(SAMPLES), store=built)
+    assert forced.exit_code == 0
+    assert isinstance(value(json.loads(forced.output)["build"], "of which compacting the store"), float)
 
 
 def test_query_list_and_named_query(built):

@@ -405,3 +405,59 @@ def test_progress_bar_shows_items_per_second_on_a_terminal(tmp_path, store, monk
     assert s.added == 3
     shown = err.getvalue()
     assert "ingest" in shown and "3/3" in shown and "item/s" in shown
+
+
+# -- compaction -------------------------------------------------------------------------------
+
+def test_a_build_compacts_the_store_and_a_few_added_items_do_not(tmp_path, store, monkeypatch):
+    from kg.store import OxigraphStore
+
+    compacted: list[int] = []
+    real = OxigraphStore.optimize
+
+    def counting(self):
+        compacted.append(len(self.items()))
+        return real(self)
+
+    monkeypatch.setattr(OxigraphStore, "optimize", counting)
+    first = ingest([text_corpus(tmp_path / "news", 5)], store, progress=False)
+    assert compacted == [5] and first.compact_seconds is not None
+    assert "compacted the store" in first.text()
+    # one item more to five stored: a fifth of the store, under the quarter that compacts
+    more = tmp_path / "more"
+    more.mkdir()
+    shutil.copy(TEXTS[5], more / TEXTS[5].name)
+    added = ingest([more], store, progress=False)
+    assert added.added == 1 and compacted == [5] and added.compact_seconds is None
+    assert "compacted" not in added.text()
+    # asked for, even when nothing was written; refused, even for a whole build
+    again = ingest([more], store, progress=False, compact=True)
+    assert again.unchanged == 1 and compacted == [5, 6]
+    other = open_store(tmp_path / "other")
+    try:
+        ingest([text_corpus(tmp_path / "news2", 2)], other, progress=False, compact=False)
+        assert compacted == [5, 6]
+    finally:
+        other.close()
+
+
+def test_compaction_keeps_every_quad(tmp_path, store):
+    ingest([text_corpus(tmp_path / "news", 4)], store, progress=False, compact=False)
+    before = item_graphs(store)
+    n = len(store)
+    assert store.optimize() is True
+    assert len(store) == n and item_graphs(store) == before
+    ro = open_store(tmp_path / "store2")
+    ro.close()
+    ro = open_store(tmp_path / "store2", read_only=True)
+    try:
+        with pytest.raises(KGError, match="read-only"):
+            ro.optimize()
+    finally:
+        ro.close()
+
+
+def test_a_memory_store_has_nothing_to_compact(tmp_path):
+    mem = open_store(":memory:")
+    s = ingest([text_corpus(tmp_path / "news", 2)], mem, progress=False, compact=True)
+    assert s.added == 2 and s.compact_seconds is None and mem.optimize() is False
