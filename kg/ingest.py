@@ -754,12 +754,12 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
             bar.close()
         out.close()
         summary.seconds = time.perf_counter() - t0
-    if not getattr(store, "read_only", False) and _should_compact(compact, summary.stored, len(known)):
+    if store.compactable and not store.read_only and _should_compact(compact, summary.stored, len(known)):
         if progress and sys.stderr.isatty():
             print("compacting the store...", file=sys.stderr, flush=True)
         t1 = time.perf_counter()
-        if store.optimize():
-            summary.compact_seconds = time.perf_counter() - t1
+        store.optimize()
+        summary.compact_seconds = time.perf_counter() - t1
         summary.seconds = time.perf_counter() - t0
     return summary
 
