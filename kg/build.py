@@ -192,6 +192,7 @@ class BuildSummary:
     stored_items: list[str] = field(default_factory=list)
     seconds: float = 0.0
     compact_seconds: float | None = None  # None: the store was not compacted
+    compact_error: str | None = None  # why compaction failed (the items are stored all the same)
     stats: Stats | None = None
 
     @property
@@ -224,9 +225,15 @@ class BuildSummary:
             "violations": len(self.violations), "extracted": self.extracted, "curated": self.curated,
             "seconds": round(self.seconds, 3),
             "compact_seconds": None if self.compact_seconds is None else round(self.compact_seconds, 3),
+            "compact_error": self.compact_error,
             "problems": [p.to_dict() for p in self.problems],
             "stats": self.stats.to_dict() if self.stats else None,
         }
+
+    def _compacting(self) -> Any:
+        if self.compact_error:
+            return f"not done: {self.compact_error}"
+        return "-" if self.compact_seconds is None else round(self.compact_seconds, 2)
 
     def overview(self) -> list[dict[str, Any]]:
         rows = [
@@ -235,7 +242,7 @@ class BuildSummary:
             ("extracted from text", self.extracted), ("from records", self.curated),
             ("skipped", self.skipped), ("  with SHACL violations", len(self.violations)),
             ("seconds", round(self.seconds, 2)),
-            ("  of which compacting the store", "-" if self.compact_seconds is None else round(self.compact_seconds, 2)),
+            ("  of which compacting the store", self._compacting()),
         ]
         return [{"what": k, "value": v} for k, v in rows]
 
@@ -348,7 +355,7 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
         summary.added, summary.replaced, summary.unchanged = res.added, res.replaced, res.unchanged
         summary.extracted, summary.curated = res.extracted, res.curated
         summary.stored_items = list(res.stored_items)
-        summary.compact_seconds = res.compact_seconds
+        summary.compact_seconds, summary.compact_error = res.compact_seconds, res.compact_error
         summary.problems += res.problems
     elif graphs:
         from kg.ingest import _ensure_graphs  # the registry and ontology graphs, even with no item

@@ -86,7 +86,7 @@ from typing import IO, Any, Iterable, Iterator, Mapping, Sequence
 
 from rdflib import URIRef
 
-from kg.errors import KGError, RecordError
+from kg.errors import KGError, RecordError, StoreError
 from kg.iri import LMG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, item_iri
 
 __all__ = ["ingest", "IngestSummary", "Problem", "pipeline_fingerprint", "item_hash", "iter_input_files",
@@ -137,6 +137,7 @@ class IngestSummary:
     curated: int = 0
     seconds: float = 0.0
     compact_seconds: float | None = None  # None: the store was not compacted
+    compact_error: str | None = None  # why compaction failed (the items are stored all the same)
     workers: int = 1
     report: str | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -165,6 +166,8 @@ class IngestSummary:
                 lines.append(f"  report: {self.report}")
         if self.compact_seconds is not None:
             lines.append(f"  compacted the store in {self.compact_seconds:.1f} s")
+        if self.compact_error:
+            lines.append(f"  the store was not compacted: {self.compact_error}")
         return "\n".join(lines)
 
 
@@ -758,8 +761,11 @@ def ingest(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *
         if progress and sys.stderr.isatty():
             print("compacting the store...", file=sys.stderr, flush=True)
         t1 = time.perf_counter()
-        store.optimize()
-        summary.compact_seconds = time.perf_counter() - t1
+        try:
+            store.optimize()
+            summary.compact_seconds = time.perf_counter() - t1
+        except StoreError as exc:  # a full disk, say: the items are stored, only queries are slower
+            summary.compact_error = exc.problem
         summary.seconds = time.perf_counter() - t0
     return summary
 

@@ -441,6 +441,22 @@ def test_a_build_compacts_the_store_and_a_few_added_items_do_not(tmp_path, store
         other.close()
 
 
+def test_a_failed_compaction_loses_no_item(tmp_path, store, monkeypatch):
+    from kg.build import build
+    from kg.errors import StoreError
+    from kg.store import OxigraphStore
+
+    def full_disk(self):
+        raise StoreError("cannot compact the store: IO error: No space left on device", self.spec)
+
+    monkeypatch.setattr(OxigraphStore, "optimize", full_disk)
+    s = build([text_corpus(tmp_path / "news", 3)], store, with_stats=False)
+    assert s.added == 3 and len(store.items()) == 3 and s.exit_code == 0
+    assert s.compact_seconds is None and "No space left" in s.compact_error
+    row = {r["what"].strip(): r["value"] for r in s.overview()}["of which compacting the store"]
+    assert row.startswith("not done: cannot compact the store")
+
+
 def test_compaction_keeps_every_quad(tmp_path, store):
     ingest([text_corpus(tmp_path / "news", 4)], store, progress=False, compact=False)
     before = item_graphs(store)
