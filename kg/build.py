@@ -338,8 +338,8 @@ def build(paths: Iterable[str | os.PathLike] | str | os.PathLike, store: Any, *,
     are, so an interrupted build resumes where it stopped (``force`` redoes
     them). ``compact``: compact the store at the end (True), never (False),
     or when the items written are a large share of the store (None, see
-    :func:`kg.ingest.ingest`). Raises KGError, before anything is written, when a path does not
-    exist.
+    :func:`kg.ingest.ingest`). Raises KGError, before anything is written,
+    when a path does not exist.
     """
     from kg.ingest import ingest
 

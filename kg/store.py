@@ -438,6 +438,8 @@ class Store:
 class OxigraphStore(Store):
     """The embedded on-disk store (pyoxigraph). One writer process at a time."""
 
+    compactable = True
+
     def __init__(self, path: str | os.PathLike | None, *, read_only: bool = False):
         self.path = Path(path) if path is not None else None
         self.spec = str(path) if path is not None else "(temporary)"
@@ -472,8 +474,6 @@ class OxigraphStore(Store):
     def flush(self) -> None:
         self._writable()
         self.ox.flush()
-
-    compactable = True
 
     def optimize(self) -> None:
         # RocksDB compacts in the background, but after a bulk build it lags far behind:
