@@ -302,6 +302,10 @@ class Store:
     spec: str = ""
     compactable: bool = False
     """Whether :meth:`optimize` has tables to compact (the embedded Oxigraph store)."""
+    joins_tables: bool = True
+    """Whether the engine joins two subqueries (tables) by hashing, so that reading a
+    predicate once as a table beats looking it up row by row (Oxigraph, servers); rdflib
+    compares every pair of rows instead, so queries meant for it join by patterns."""
 
     # backends implement these
     def _replace(self, name: URIRef, triples: list[tuple]) -> None:
@@ -702,6 +706,8 @@ def _parse_file(path: str | os.PathLike, format: str | None, graph: URIRef | Non
 
 class MemoryStore(Store):
     """rdflib's in-memory Dataset: for tests, notebooks and small work (its SPARQL is slow)."""
+
+    joins_tables = False
 
     def __init__(self, *, read_only: bool = False):
         self.spec = MEMORY

@@ -185,3 +185,38 @@ def test_the_module_is_callable_and_exported(tmp_path, store):
     d = summary.to_dict()
     assert d["stored"] == 1 and d["stats"]["overview"]["items"] == 1
     assert list(summary.sections())[:2] == ["build", "store"]
+
+
+# -- the statistics -----------------------------------------------------------------------------
+
+def test_statistics_read_as_tables_and_by_patterns_agree(tmp_path, store):
+    """Oxigraph gets the counts as tables joined by hashing, rdflib as patterns
+    (Store.joins_tables); both forms give the same rows, on both engines."""
+    plain = record("stats-plain")
+    # an organization named only in the news, without a kind in one item and with one in another
+    plain["entities"].append({"id": "c", "type": "Organization", "name": "Lajnat al-Tadamun", "country": "JO",
+                              "mentions": ["لجنة التضامن"]})
+    plain["relations"].append({"type": "partners_with", "subject": "c", "object": "mol"})
+    kinded = record("stats-kinded")
+    kinded["entities"].append({"id": "c", "type": "Organization", "kind": "NonGovernmentalOrganization",
+                               "name": "Lajnat al-Tadamun", "country": "JO", "mentions": ["لجنة التضامن"]})
+    kinded["relations"].append({"type": "partners_with", "subject": "c", "object": "mol"})
+    folder = tmp_path / "records"
+    write(folder, "stats-plain.json", plain)
+    write(folder, "stats-kinded.json", kinded)
+    memory = open_store(":memory:")
+    results = []
+    for st in (store, memory):
+        kb.build([SAMPLES, folder], st, with_stats=False)
+        assert st.joins_tables is (st is store)
+        results.append(kb.stats(st).to_dict())
+        st.joins_tables = not st.joins_tables  # the other form, on the same engine
+        results.append(kb.stats(st).to_dict())
+    assert all(r == results[0] for r in results[1:])
+    kinds = {r["kind"]: r for r in results[0]["actors_by_kind"]}
+    assert kinds["Organization"]["actors"] >= 1 and kinds["NonGovernmentalOrganization"]["actors"] >= 1
+    assert kinds["Person"]["in_registry"] == 0 and kinds["IntergovernmentalOrganization"]["in_registry"] >= 1
+    rel = {r["relation"]: r for r in results[0]["relations_by_type"]}
+    assert rel["partners_with"]["statements"] >= 2 and rel["partners_with"]["items"] >= 2
+    order = [(-r["statements"], r["relation"]) for r in results[0]["relations_by_type"]]
+    assert order == sorted(order)
