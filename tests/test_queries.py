@@ -605,27 +605,35 @@ def test_units_of_an_organization_only_the_news_know(engine):
 def test_an_actors_country_is_the_registrys_first_then_its_items(engine):
     """The country variants of actors-by-kind find the actors the registry places in a country
     and those only the news place there, and drop an actor the registry places elsewhere
-    whatever an item says: the rows of the general query, on both engines."""
+    whatever an item says: the rows of the general query, on both engines. The general
+    query reads kinds class by class; an organization with none is "Organization"."""
     from rdflib.namespace import SKOS
 
+    from kg.iri import ONTOLOGY_GRAPH
+    from kg.ontology import load_ontology
     from kg.store import OxigraphStore
 
     lmg, org, schema = (PREFIXES[p] for p in ("lmg", "org", "schema"))
     place = PREFIXES["id"] + "place/"
     reg = URIRef(PREFIXES["id"] + "graph/registry")
-    ngo, emb, moved = (URIRef(f"{ORG}{k}") for k in ("news-only-ngo", "news-only-embassy", "registry-lb-ngo"))
+    ngo, emb, moved, plain = (URIRef(f"{ORG}{k}") for k in ("news-only-ngo", "news-only-embassy", "registry-lb-ngo",
+                                                            "news-only-org"))
     st = OxigraphStore(None) if engine == "oxigraph" else open_store(":memory:")
     with st:
         st.put_graph(reg, [(moved, URIRef(lmg + "country"), URIRef(place + "LB")),
                            (moved, SKOS.prefLabel, Literal("Registry NGO", lang="en"))])
+        st.put_graph(ONTOLOGY_GRAPH, load_ontology())  # the kinds (subclasses of org:Organization)
         for key, actor, cls in (("a", ngo, lmg + "NonGovernmentalOrganization"), ("b", emb, lmg + "Embassy"),
-                                ("c", moved, lmg + "NonGovernmentalOrganization"), ("d", emb, lmg + "Embassy")):
+                                ("c", moved, lmg + "NonGovernmentalOrganization"), ("d", emb, lmg + "Embassy"),
+                                ("e", plain, org + "Organization")):  # no kind known
             it = item_iri(key)
-            st.put_item(it, [(it, URIRef(schema + "mentions"), actor), (actor, RDF.type, URIRef(org + "Organization")),
+            st.put_item(it, [(it, RDF.type, URIRef(schema + "NewsArticle")),
+                             (it, URIRef(schema + "mentions"), actor), (actor, RDF.type, URIRef(org + "Organization")),
                              (actor, RDF.type, URIRef(cls)), (actor, URIRef(lmg + "country"), URIRef(place + "JO")),
                              (actor, SKOS.prefLabel, Literal(f"Actor {key}", lang="en"))])
         nq = load_query("actors-by-kind")
-        cases = [({"country": "jo"}, {(str(ngo), 1), (str(emb), 2)}), ({"country": "LB"}, {(str(moved), 1)}),
+        cases = [({"country": "jo"}, {(str(ngo), 1), (str(emb), 2), (str(plain), 1)}),
+                 ({"country": "LB"}, {(str(moved), 1)}), ({"kind": "Organization"}, {(str(plain), 1)}),
                  ({"country": "JO", "kind": "Embassy"}, {(str(emb), 2)}), ({"kind": "ngo"}, None),
                  ({"country": "JO", "kind": "NonGovernmentalOrganization"}, {(str(ngo), 1)})]
         for params, expected in cases:
@@ -637,3 +645,7 @@ def test_an_actors_country_is_the_registrys_first_then_its_items(engine):
             assert nq.variant_for(bind_params(nq, params)).when  # a variant answered
             assert {(d["actor"], d["items"]) for d in got.to_dicts()} == expected, params
             assert _normal(got) == _normal(run_query(st, replace(nq, variants=()), params)), params
+        # without parameters, the general query: each actor with its kind and its country
+        rows = {(d["actor"], d["actor_kind"], d["actor_country"], d["items"]) for d in run_query(st, nq).to_dicts()}
+        assert rows == {(str(ngo), "NonGovernmentalOrganization", "JO", 1), (str(emb), "Embassy", "JO", 2),
+                        (str(moved), "NonGovernmentalOrganization", "LB", 1), (str(plain), "Organization", "JO", 1)}
