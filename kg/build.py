@@ -76,13 +76,13 @@ _Q_ORIGINS = _q_items_by("origin", "lmg:recordOrigin")
 
 # The counts below read each class and predicate once, as a table joined to the set of
 # item graphs (a hash join), rather than looking up every mention: at 100k items the
-# three took 73 s written as lookups and take under 10 s (bench/README.md). Classes and
+# three took 73 s written as lookups and take 10 s (bench/README.md). Classes and
 # kinds come from ontology/schema.yaml. An entity typed in an item graph is mentioned
 # there (kg.mapping types and mentions every entity it maps).
 _ITEMS_TABLE = "{ SELECT ?item WHERE { GRAPH ?item { ?item a schema:NewsArticle } } }"
 
 
-def _q_kinds() -> str:
+def _kinds_by_tables() -> str:
     """Actors by kind: persons, each kind of organization, and organizations typed
     without a kind in some item ("Organization"); how many are registry entries."""
     org, person = _SCHEMA.entity_types["Organization"], _SCHEMA.entity_types["Person"]
@@ -104,7 +104,7 @@ SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_re
 }} GROUP BY ?kind ORDER BY DESC(?actors) ?kind"""
 
 
-def _q_types() -> str:
+def _types_by_tables() -> str:
     """Entities named in items, by entity type."""
     types = " ".join(f'(<{et.rdf_class}> "{name}")' for name, et in _SCHEMA.entity_types.items())
     return _PREFIXES + f"""
@@ -114,6 +114,8 @@ SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
   {_ITEMS_TABLE}
 }} GROUP BY ?type ORDER BY DESC(?entities) ?type"""
 
+
+_Q_KINDS, _Q_TYPES = _kinds_by_tables(), _types_by_tables()
 
 # The same counts joined by patterns, for engines that join tables row by row (rdflib,
 # Store.joins_tables); tests keep the two forms equal.
@@ -238,8 +240,8 @@ def stats(store: Any) -> Stats:
     by_tables = getattr(store, "joins_tables", True)
     return Stats(
         overview=overview,
-        actors_by_kind=_rows(store, _q_kinds() if by_tables else _Q_KINDS_BY_PATTERNS),
-        entities_by_type=_rows(store, _q_types() if by_tables else _Q_TYPES_BY_PATTERNS),
+        actors_by_kind=_rows(store, _Q_KINDS if by_tables else _Q_KINDS_BY_PATTERNS),
+        entities_by_type=_rows(store, _Q_TYPES if by_tables else _Q_TYPES_BY_PATTERNS),
         relations_by_type=_relations_by_type(store) if by_tables else _rows(store, _Q_RELATIONS_BY_PATTERNS),
         items_by_language=_rows(store, _Q_LANGS),
         items_by_origin=_rows(store, _Q_ORIGINS),
