@@ -104,18 +104,17 @@ SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_re
 }} GROUP BY ?kind ORDER BY DESC(?actors) ?kind"""
 
 
-def _types_by_tables() -> str:
-    """Entities named in items, by entity type."""
-    types = " ".join(f'(<{et.rdf_class}> "{name}")' for name, et in _SCHEMA.entity_types.items())
-    return _PREFIXES + f"""
+# each entity type's class with its name, for the counts by type in either form
+_TYPE_CLASSES = " ".join(f'(<{et.rdf_class}> "{name}")' for name, et in _SCHEMA.entity_types.items())
+
+_Q_KINDS = _kinds_by_tables()
+# entities named in items, by entity type
+_Q_TYPES = _PREFIXES + f"""
 SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
-  VALUES (?cls ?type) {{ {types} }}
+  VALUES (?cls ?type) {{ {_TYPE_CLASSES} }}
   GRAPH ?item {{ ?e a ?cls }}
   {_ITEMS_TABLE}
 }} GROUP BY ?type ORDER BY DESC(?entities) ?type"""
-
-
-_Q_KINDS, _Q_TYPES = _kinds_by_tables(), _types_by_tables()
 
 # The same counts joined by patterns, for engines that join tables row by row (rdflib,
 # Store.joins_tables); tests keep the two forms equal.
@@ -127,13 +126,11 @@ SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_re
   BIND(IF(?top = foaf:Person, "Person", COALESCE(STRAFTER(STR(?cls), "#"), "Organization")) AS ?kind)
 } GROUP BY ?kind ORDER BY DESC(?actors) ?kind"""
 
-_Q_TYPES_BY_PATTERNS = _PREFIXES + """
-SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {
-  GRAPH ?item { ?item schema:mentions ?e . ?e a ?cls .
-                FILTER(?cls IN (org:Organization, foaf:Person, lmg:Project, schema:Event, schema:Place)) }
-  BIND(IF(?cls = org:Organization, "Organization", IF(?cls = foaf:Person, "Person",
-       IF(?cls = lmg:Project, "Project", IF(?cls = schema:Event, "Event", "Place")))) AS ?type)
-} GROUP BY ?type ORDER BY DESC(?entities) ?type"""
+_Q_TYPES_BY_PATTERNS = _PREFIXES + f"""
+SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
+  GRAPH ?item {{ ?item schema:mentions ?e . ?e a ?cls }}
+  VALUES (?cls ?type) {{ {_TYPE_CLASSES} }}
+}} GROUP BY ?type ORDER BY DESC(?entities) ?type"""
 
 _Q_RELATIONS_BY_PATTERNS = _PREFIXES + """
 SELECT ?relation (COUNT(DISTINCT ?st) AS ?statements) (COUNT(DISTINCT ?pair) AS ?relations)

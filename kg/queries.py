@@ -294,11 +294,12 @@ def _param(m: re.Match, qname: str, path: Path | None) -> Param:
             ptype, target = "label", lm.group(1)
         elif km:
             types = {t.lower(): t for t in load_schema().entity_types}
-            unknown = [t for t in km.group(1).split() if t not in types]
+            named = km.group(1).split()
+            unknown = [t for t in named if t not in types]
             if unknown:
                 raise QueryError(f"query {qname!r}: parameter ?{pname} is a kind of {unknown[0]!r}, which is not "
                                  f"an entity type of the schema ({', '.join(types.values())})", path)
-            ptype, of = "kind", tuple(types[t] for t in km.group(1).split())
+            ptype, of = "kind", tuple(types[t] for t in named)
         elif word in PARAM_TYPES and word not in ("label", "kind"):
             ptype = word
         elif word in ("literal", "str", "text"):
