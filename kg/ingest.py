@@ -24,7 +24,9 @@ Contract (issue 5, item 2):
   metadata, the curated record, the registry or a lexicon, or release an
   extractor with a new version, and the item is redone; change nothing and
   it is skipped. Code is not hashed (an edited comment must not redo 100k
-  items): ``force=True`` redoes every item whatever its hash. (It replaces the record hash that
+  items): ``force=True`` redoes every item whatever its hash, and a release
+  that changes what mapping writes bumps ``HASH_VERSION``, which is hashed,
+  so the next ingest redoes every stored item. (It replaces the record hash that
   ``kg.mapping`` writes into ``lmg:contentHash``: same property, same
   shape, 64 hex digits, but computable before extraction.)
 * **Incremental validation.** With ``validate=True`` each new item graph is
@@ -92,7 +94,7 @@ from kg.iri import LMG, ONTOLOGY_GRAPH, REGISTRY_GRAPH, item_iri
 __all__ = ["ingest", "IngestSummary", "Problem", "pipeline_fingerprint", "item_hash", "iter_input_files",
            "stored_hashes"]
 
-HASH_VERSION = "levant-kg-ingest/1"
+HASH_VERSION = "levant-kg-ingest/2"  # /2: item graphs carry lmg:entityCount, statementCount, quotationCount
 _RECORD_PEEK_BYTES = 20 * 1024 * 1024
 
 

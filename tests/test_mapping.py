@@ -453,6 +453,62 @@ def test_quotations():
     assert TEXT[g.value(q, OA.start).toPython():g.value(q, OA.end).toPython()] == "Recruitment must be fair."
 
 
+# -- the counts on the item node -------------------------------------------------------
+
+COUNTS = (LMG.entityCount, LMG.statementCount, LMG.quotationCount)
+# one Arabic and one English sample item (data/samples), with their gold records
+SAMPLE_ITEMS = ["petra-iom-jo-mol-fair-recruitment-workshop", "nna-en-mol-lb-domestic-workers-dialogue"]
+
+
+def sample(name: str) -> tuple[Record, str]:
+    from kg.resources import data_path
+
+    path = data_path("samples", f"{name}.gold.json")
+    return load_record(path), gold_text(path)
+
+
+def stored_counts(g: Graph, item: URIRef) -> tuple[int, ...]:
+    """The three counts on the item node: each once, an xsd:integer."""
+    out = []
+    for p in COUNTS:
+        values = list(g.objects(item, p))
+        assert len(values) == 1 and values[0].datatype == rdflib.XSD.integer, (p, values)
+        out.append(values[0].toPython())
+    return tuple(out)
+
+
+def counted(g: Graph, item: URIRef) -> tuple[int, ...]:
+    """What the graph holds, counted as queries/items.rq used to count it."""
+    return (len(set(g.objects(item, SDO.mentions))), len(set(g.subjects(RDF.type, LMG.Statement))),
+            len(set(g.subjects(RDF.type, LMG.Quotation))))
+
+
+@pytest.mark.parametrize("linked", [False, True], ids=["unlinked", "registry"])
+@pytest.mark.parametrize("name", SAMPLE_ITEMS)
+def test_item_counts_are_those_of_the_graph(name, linked):
+    record, text = sample(name)
+    g = record_to_graph(record, real_registry() if linked else None, text=text)
+    item = item_iri(record.item.id)
+    assert stored_counts(g, item) == counted(g, item)
+    assert stored_counts(g, item) == (len(record.entities), len(record.relations), len(record.quotes))
+    assert min(stored_counts(g, item)) > 0  # the samples have all three
+
+
+def test_item_counts_count_nodes_not_record_entries():
+    """Two entities that become one node are one entity; an item without statements or quotations says 0."""
+    d = full_dict()
+    d["entities"].append({"id": "iom2", "type": "Organization", "kind": "IntergovernmentalOrganization",
+                          "name": "IOM", "registry": "iom", "mentions": [at("IOM", 1)]})
+    g = record_to_graph(Record.from_dict(d), text=TEXT)
+    assert stored_counts(g, X) == counted(g, X) == (len(d["entities"]) - 1, len(d["relations"]), 1)
+    d = full_dict()
+    d.update(relations=[], quotes=[])
+    g = record_to_graph(Record.from_dict(d), text=TEXT)
+    assert stored_counts(g, X) == counted(g, X) == (len(d["entities"]), 0, 0)
+    d["entities"] = []
+    assert stored_counts(record_to_graph(Record.from_dict(d)), X) == (0, 0, 0)
+
+
 # -- determinism --------------------------------------------------------------------
 
 def test_full_record_is_deterministic_and_has_no_blank_nodes():

@@ -19,8 +19,8 @@ from kg.ontology import load_shapes
 from kg.record import load_record
 from kg.validate import Report, _axioms, validate_graph, validate_registry, validate_store
 
-from test_mapping import (ALI, DOE, EU, GOLD, IOM, MOL, PROJ, WS, X, FakeRegistry, full_graph,
-                          gold_text, local, real_registry)
+from test_mapping import (ALI, DOE, EU, GOLD, IOM, MOL, PROJ, SAMPLE_ITEMS, WS, X, FakeRegistry, full_graph,
+                          gold_text, local, real_registry, sample)
 
 REG = FakeRegistry()
 
@@ -57,6 +57,17 @@ def test_gold_records_validate_clean_with_the_registry(path):
     reg = real_registry()
     g = record_to_graph(load_record(path), reg, text=gold_text(path))
     report = validate_graph(g, reg)
+    assert report.conforms, report.text()
+
+
+@pytest.mark.parametrize("engine", ["compiled", "pyshacl"])
+@pytest.mark.parametrize("name", SAMPLE_ITEMS)
+def test_sample_items_with_their_counts_conform(name, engine):
+    record, text = sample(name)
+    reg = real_registry()
+    g = record_to_graph(record, reg, text=text)
+    assert g.value(item_iri(record.item.id), LMG.quotationCount) is not None
+    report = validate_graph(g, reg, engine=engine)
     assert report.conforms, report.text()
 
 
@@ -160,6 +171,13 @@ CASES = [
          "schema:datePublished", "xsd:date"),
     Case("News item", add(X, DCTERMS.subject, URIRef("https://w3id.org/levant-kg/topic/labor")), "id:item/test-full",
          "dcterms:subject", "topic scheme"),
+    Case("News item", drop(X, LMG.entityCount), "id:item/test-full", "lmg:entityCount", "older levant-kg"),
+    Case("News item", replace(X, LMG.statementCount, Literal(-1)), "id:item/test-full", "lmg:statementCount",
+         "non-negative xsd:integer"),
+    Case("News item", replace(X, LMG.quotationCount, Literal("1")), "id:item/test-full", "lmg:quotationCount",
+         "non-negative xsd:integer"),
+    Case("News item", add(X, LMG.quotationCount, Literal(2)), "id:item/test-full", "lmg:quotationCount",
+         "one count of its quotations"),
     Case("Organization", drop(MOL, SKOS.prefLabel), str(MOL).replace(str(ID), "id:"), "skos:prefLabel",
          "preferred label"),
     Case("Person", drop(DOE, RDFS.label), str(DOE).replace(str(ID), "id:"), "rdfs:label", "person needs a name"),
