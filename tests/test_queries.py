@@ -211,6 +211,57 @@ def test_items_and_funders_by_year(store):
     assert by_year and all(d["funder_label"] == "European Union" for d in by_year)
 
 
+# what items.rq counted before the counts were stored on the item (lmg:entityCount ...)
+COUNTED = """SELECT ?item (COUNT(DISTINCT ?e) AS ?entities) (COUNT(DISTINCT ?st) AS ?statements)
+       (COUNT(DISTINCT ?q) AS ?quotes)
+WHERE { GRAPH ?item { ?item a schema:NewsArticle }
+  OPTIONAL { { GRAPH ?item { ?item schema:mentions ?e } } UNION { GRAPH ?item { ?st a lmg:Statement } }
+             UNION { GRAPH ?item { ?q a lmg:Quotation } } } }
+GROUP BY ?item"""
+
+
+def _counts(d: dict) -> tuple:
+    return d["entities"], d["statements"], d["quotes"]
+
+
+def test_items_reads_the_counts_stored_at_ingest(store):
+    counted = {d["item"]: _counts(d) for d in run_query(store, COUNTED).to_dicts()}
+    assert len(counted) == 14 and all(min(c) > 0 for c in counted.values())
+    nq = load_query("items")
+    for params in ({}, {"topic": "topic:human-trafficking"}, {"lang": "en", "topic": "topic:gcm"}):
+        for q in (nq, replace(nq, variants=())):
+            got = run_query(store, q, params).to_dicts()
+            assert got and all(_counts(d) == counted[d["item"]] for d in got), params
+            assert all(type(v) is int for d in got for v in _counts(d))
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_an_item_stored_without_counts_shows_them_empty(engine):
+    """A graph written before the counts existed: empty cells, never a wrong 0; a real 0 stays 0."""
+    from kg.iri import LMG, ONTOLOGY_GRAPH
+    from kg.mapping import record_to_graph
+    from kg.ontology import load_ontology
+    from kg.registry import default_registry
+    from kg.store import OxigraphStore
+
+    counts = (LMG.entityCount, LMG.statementCount, LMG.quotationCount)
+    old, quiet, plain = [r for r in records() if "human-trafficking" in r.topics][:3]
+    st = OxigraphStore(None) if engine == "oxigraph" else open_store(":memory:")
+    with st:
+        st.put_graph(ONTOLOGY_GRAPH, load_ontology())
+        for r in (old, replace(quiet, quotes=[]), plain):
+            g = record_to_graph(r, default_registry())
+            st.put_item(g.identifier, [t for t in g if r is not old or t[1] not in counts])
+        nq = load_query("items")
+        answers = [run_query(st, q, params) for q in (nq, replace(nq, variants=()))
+                   for params in ({}, {"topic": "topic:human-trafficking"})]
+        assert all(_normal(a) == _normal(answers[0]) for a in answers)
+        got = {d["item_id"]: _counts(d) for d in answers[0].to_dicts()}
+        assert got[old.item.id] == (None, None, None)
+        assert got[quiet.item.id] == (len(quiet.entities), len(quiet.relations), 0)
+        assert got[plain.item.id] == (len(plain.entities), len(plain.relations), len(plain.quotes))
+
+
 # -- safe binding -------------------------------------------------------------------------------
 
 def test_a_value_full_of_quotes_and_braces_is_just_a_literal(store):
@@ -649,3 +700,69 @@ def test_an_actors_country_is_the_registrys_first_then_its_items(engine):
         rows = {(d["actor"], d["actor_kind"], d["actor_country"], d["items"]) for d in run_query(st, nq).to_dicts()}
         assert rows == {(str(ngo), "NonGovernmentalOrganization", "JO", 1), (str(emb), "Embassy", "JO", 2),
                         (str(moved), "NonGovernmentalOrganization", "LB", 1), (str(plain), "Organization", "JO", 1)}
+
+
+# -- the answer sorted in Python by the query's ORDER BY, as the engine sorts it ------------------
+
+def _order_cases(variants: bool = True):
+    for q in list_queries():
+        if not q.one_of:
+            yield q.name, {}
+        else:
+            yield q.name, {group[0]: "iom-jo" for group in q.one_of}
+    for name, cases in VARIANT_CASES.items() if variants else ():
+        for params in cases:
+            yield name.split("/")[0], params
+
+
+def _engine_sorted(st, nq, params):
+    """The rows as the engine sorts them: the query text run as it is."""
+    bindings = bind_params(nq, params)
+    q = nq.variant_for(bindings)
+    raw = st.query(with_prefixes(q.text), bindings=dict(bindings) or None)
+    return raw.vars, [tuple(r) for r in raw.rows]
+
+
+def test_every_library_query_is_sorted_in_python():
+    from kg.ordering import client_order
+
+    for q in list_queries():
+        for form in (q, *q.variants):
+            constants = frozenset(p for group in q.one_of for p in group)
+            assert client_order(form.text, constants) is not None, form.name
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", pytest.param("rdflib", marks=pytest.mark.slow)])
+def test_python_sorts_every_library_answer_as_the_engine_does(store, generated_store, tmp_path, engine):
+    """Sorting in Python (kg.ordering) gives the engine's order for every query and
+    variant, on both engines (rdflib on the samples and without variants: it is slow): the same rows, the
+    same values of the sort keys row for row; ties are ordered by the whole row."""
+    from kg.ordering import client_order, sort_rows, term_key
+
+    stores = [store, generated_store]
+    if engine == "rdflib":
+        export = tmp_path / "all.nq"
+        store.export(str(export), "nquads")
+        mem = open_store(":memory:")
+        mem.import_file(str(export), "nquads")
+        stores = [mem]
+    compared = 0
+    for st in stores:
+        for name, params in _order_cases(variants=engine == "oxigraph"):
+            nq = load_query(name)
+            if any(p.type == "label" for p in nq.params if p.name in params):
+                continue
+            vars_, expected = _engine_sorted(st, nq, params)
+            keys = client_order(nq.variant_for(bind_params(nq, params)).text, frozenset(params))[1]
+            if engine == "oxigraph":  # the whole path: the query run without its ORDER BY, then sorted
+                got = run_query(st, nq, params)
+            else:  # the sort alone (rdflib is slow to run a query twice)
+                got = QueryResult(vars_, sort_rows(vars_, expected[::-1], keys))
+            assert sorted(got.rows, key=str) == sorted(expected, key=str), (name, params)
+            at = [got.vars.index(k.var) for k in keys if k.test == ""]
+            assert [[r[i] for i in at] for r in got.rows] == [[r[i] for i in at] for r in expected], (name, params)
+            for a, b in zip(got.rows, got.rows[1:]):  # ties by the whole row
+                if all(a[i] == b[i] for i in at):
+                    assert tuple(map(term_key, a)) <= tuple(map(term_key, b)), (name, params)
+            compared += len(got.rows)
+    assert compared > 500
