@@ -24,7 +24,7 @@ from typing import Any, Callable, Sequence
 from rdflib import XSD, BNode, Literal, URIRef
 from rdflib.term import Node
 
-__all__ = ["OrderKey", "client_order", "sort_rows"]
+__all__ = ["OrderKey", "client_order", "sort_rows", "term_key"]
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class OrderKey:
     value: str = ""  # the string compared with, for "equals"
 
 
-_TOKEN = re.compile(r'\s*(?:(?P<var>[?$]\w+)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<word>[A-Za-z_]+)|(?P<sym>[()!=*]))')
+_TOKEN = re.compile(r'\s*(?:(?P<var>[?$]\w+)|(?P<str>"(?:[^"\\]|\\.)*")|(?P<word>[A-Za-z_]+)|(?P<sym>[()!=]))')
 _ORDER = re.compile(r"^\s*ORDER\s+BY\b(?P<cond>[^#\n]*)\s*(?:#[^\n]*)?\s*\Z", re.I | re.M)
 
 

@@ -49,6 +49,10 @@ only at the top level of their WHERE clause (docs/cli.md, "Writing queries").
 A result column that happens to have a parameter's name is dropped when it
 only repeats the bound value or is empty (a parameter is input, not output).
 
+A declared query's final ``ORDER BY`` is applied here, in Python
+(:mod:`kg.ordering`), ties broken by the whole row: Oxigraph is slow to sort
+strings, and the order is then the same on every store.
+
 Results are :class:`QueryResult`: ``vars`` and ``rows`` (rdflib terms) as the
 store returns them, plus ``to_dicts()`` (plain Python values) and
 ``to_dataframe()`` (when pandas is installed) for notebooks.

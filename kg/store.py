@@ -130,12 +130,18 @@ def from_ox(term: Any) -> Node | None:
         dt = term.datatype.value
         if dt == _XSD_STRING:
             return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(dt))
+        return _typed_literal(term.value, dt)
     if term is None or kind is ox.DefaultGraph:
         return None
     if kind is ox.BlankNode:
         return BNode(term.value)
     raise ValueError(f"unsupported pyoxigraph term {term!r} (RDF-star triples are not used in levant-kg)")
+
+
+@lru_cache(maxsize=1 << 16)
+def _typed_literal(value: str, datatype: str) -> Literal:
+    # dates, counts and years recur row after row, and rdflib parses each new typed literal
+    return Literal(value, datatype=_uri_ref(datatype))
 
 
 @lru_cache(maxsize=1 << 18)
