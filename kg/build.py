@@ -36,13 +36,15 @@ from typing import Any, Iterable
 
 from kg.errors import KGError, RecordError
 from kg.ingest import Problem
+from kg.iri import REGISTRY_GRAPH
 from kg.schema import load_schema
 
 __all__ = ["build", "add", "stats", "BuildSummary", "Stats", "Problem"]
 
 _SCHEMA = load_schema()
+_ORG, _PERSON = _SCHEMA.entity_types["Organization"], _SCHEMA.entity_types["Person"]
 _RECORD_SUFFIXES = (".gold.json", ".json")
-_REGISTRY_GRAPH_IRI = "https://w3id.org/levant-kg/id/graph/registry"
+_REGISTRY_GRAPH_IRI = str(REGISTRY_GRAPH)
 
 
 # -- statistics (SPARQL over the store) ----------------------------------------------
@@ -85,16 +87,15 @@ _ITEMS_TABLE = "{ SELECT ?item WHERE { GRAPH ?item { ?item a schema:NewsArticle 
 def _kinds_by_tables() -> str:
     """Actors by kind: persons, each kind of organization, and organizations typed
     without a kind in some item ("Organization"); how many are registry entries."""
-    org, person = _SCHEMA.entity_types["Organization"], _SCHEMA.entity_types["Person"]
-    kinds = " ".join(f'(<{c}> "{k}")' for k, c in org.kinds.items())
-    kind_classes = " ".join(f"<{c}>" for c in org.kinds.values())
+    kinds = " ".join(f'(<{c}> "{k}")' for k, c in _ORG.kinds.items())
+    kind_classes = " ".join(f"<{c}>" for c in _ORG.kinds.values())
     return _PREFIXES + f"""
 SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_registry) WHERE {{
   {{ SELECT DISTINCT ?kind ?actor WHERE {{
-      {{ VALUES (?cls ?kind) {{ (<{person.rdf_class}> "Person") {kinds} }}
+      {{ VALUES (?cls ?kind) {{ (<{_PERSON.rdf_class}> "Person") {kinds} }}
         GRAPH ?item {{ ?actor a ?cls }} }}
       UNION
-      {{ GRAPH ?item {{ ?actor a <{org.rdf_class}> }}
+      {{ GRAPH ?item {{ ?actor a <{_ORG.rdf_class}> }}
         MINUS {{ VALUES ?k {{ {kind_classes} }} GRAPH ?item {{ ?actor a ?k }} }}
         BIND("Organization" AS ?kind) }}
       {_ITEMS_TABLE}
@@ -118,13 +119,14 @@ SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {{
 
 # The same counts joined by patterns, for engines that join tables row by row (rdflib,
 # Store.joins_tables); tests keep the two forms equal.
-_Q_KINDS_BY_PATTERNS = _PREFIXES + """
-SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_registry) WHERE {
-  GRAPH ?item { ?item schema:mentions ?actor . ?actor a ?top . FILTER(?top IN (org:Organization, foaf:Person)) }
-  OPTIONAL { GRAPH ?item { ?actor a ?cls FILTER(?cls NOT IN (org:Organization, foaf:Person)) } }
-  OPTIONAL { GRAPH <""" + _REGISTRY_GRAPH_IRI + """> { ?actor lmg:registryKey ?key } BIND(?actor AS ?reg) }
-  BIND(IF(?top = foaf:Person, "Person", COALESCE(STRAFTER(STR(?cls), "#"), "Organization")) AS ?kind)
-} GROUP BY ?kind ORDER BY DESC(?actors) ?kind"""
+_TOPS = f"<{_ORG.rdf_class}>, <{_PERSON.rdf_class}>"
+_Q_KINDS_BY_PATTERNS = _PREFIXES + f"""
+SELECT ?kind (COUNT(DISTINCT ?actor) AS ?actors) (COUNT(DISTINCT ?reg) AS ?in_registry) WHERE {{
+  GRAPH ?item {{ ?item schema:mentions ?actor . ?actor a ?top . FILTER(?top IN ({_TOPS})) }}
+  OPTIONAL {{ GRAPH ?item {{ ?actor a ?cls FILTER(?cls NOT IN ({_TOPS})) }} }}
+  OPTIONAL {{ GRAPH <{_REGISTRY_GRAPH_IRI}> {{ ?actor lmg:registryKey ?key }} BIND(?actor AS ?reg) }}
+  BIND(IF(?top = <{_PERSON.rdf_class}>, "Person", COALESCE(STRAFTER(STR(?cls), "#"), "Organization")) AS ?kind)
+}} GROUP BY ?kind ORDER BY DESC(?actors) ?kind"""
 
 _Q_TYPES_BY_PATTERNS = _PREFIXES + f"""
 SELECT ?type (COUNT(DISTINCT ?e) AS ?entities) WHERE {{

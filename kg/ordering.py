@@ -9,7 +9,7 @@ applies them to the answer with SPARQL's ordering (unbound, then blank
 nodes, IRIs, literals; numbers, booleans, dates and strings each by value).
 
 Only the conditions the library uses are understood: a projected variable,
-``ASC``/``DESC`` of one, ``(!BOUND(?v))``, ``BOUND(?v)`` and ``(?v = "text")``.
+``ASC``/``DESC`` of one, ``(!BOUND(?v))`` and ``(?v = "text")``.
 A query with anything else, with ``LIMIT``/``OFFSET``, or ordered by a
 variable it does not select keeps its ``ORDER BY`` for the engine.
 """
@@ -29,7 +29,7 @@ __all__ = ["OrderKey", "client_order", "sort_rows", "term_key"]
 
 @dataclass(frozen=True)
 class OrderKey:
-    """One condition of ``ORDER BY``: ``test`` is "", "bound", "unbound" or "equals"."""
+    """One condition of ``ORDER BY``: ``test`` is "" (the value), "unbound" or "equals"."""
 
     var: str
     descending: bool = False
@@ -64,9 +64,6 @@ def _parse_conditions(tokens: list[tuple[str, str]]) -> tuple[OrderKey, ...] | N
         if len(t) >= 5 and t[0] == ("sym", "!") and t[1][0] == "word" and t[1][1].upper() == "BOUND" \
                 and t[2] == ("sym", "(") and t[3][0] == "var" and t[4] == ("sym", ")"):
             key, j = OrderKey(t[3][1][1:], desc, "unbound"), j + 5
-        elif len(t) >= 4 and t[0][0] == "word" and t[0][1].upper() == "BOUND" and t[1] == ("sym", "(") \
-                and t[2][0] == "var" and t[3] == ("sym", ")"):
-            key, j = OrderKey(t[2][1][1:], desc, "bound"), j + 4
         elif len(t) >= 3 and t[0][0] == "var" and t[1] == ("sym", "=") and t[2][0] == "str" \
                 and "\\" not in t[2][1]:
             key, j = OrderKey(t[0][1][1:], desc, "equals", t[2][1][1:-1]), j + 3
@@ -180,9 +177,8 @@ def term_key(term: Node | None) -> tuple:
 def _key_of(key: OrderKey, index: int) -> Callable[[Sequence[Any]], tuple]:
     if key.test == "":
         return lambda row: term_key(row[index])
-    if key.test in ("bound", "unbound"):
-        want = key.test == "bound"
-        return lambda row: (3, 1, (row[index] is not None) == want)
+    if key.test == "unbound":
+        return lambda row: (3, 1, row[index] is None)
 
     def equals(row: Sequence[Any]) -> tuple:
         v = row[index]

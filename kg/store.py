@@ -486,9 +486,10 @@ class OxigraphStore(Store):
         self.ox.flush()
 
     def optimize(self) -> None:
-        # RocksDB compacts in the background, but after a bulk build it lags far behind:
-        # at 100k items the store shrinks from 8.2 to 5.7 GB and queries reading it from disk run
-        # about 20% faster; with the store in memory there is no difference (bench/README.md). Writes in the log are flushed first, so they are compacted too.
+        # RocksDB compacts in the background, but after a bulk build it lags far behind: at
+        # 100k items the store shrinks from 8.2 to 5.7 GB and queries reading it from disk run
+        # about 20% faster; with the store in memory there is no difference (bench/README.md).
+        # Writes in the log are flushed first, so they are compacted too.
         self._writable()
         try:
             self.ox.flush()
